@@ -1,0 +1,53 @@
+//! Workspace automation, run as `cargo xtask <command>`.
+//!
+//! * `fixtures` — extract the documented examples from `docs/providers/*.md` into
+//!   `fixtures/<provider>/`, then regenerate the insta snapshots of the whole workspace.
+//! * `fixtures --check` — fail, naming the file, when a fixture differs from its docs block,
+//!   a fixture has no docs block, a snapshot is stale, or a snapshot is unreferenced.
+//!
+//! The fixture convention is described in `docs/architecture.md`.
+
+// A command-line tool: printing is its job.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod fixtures;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  fixtures           write fixtures/ from docs/providers/*.md, then regenerate snapshots
+  fixtures --check   fail if fixtures or snapshots are stale (what CI runs)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["fixtures"] => fixtures::run(&workspace_root(), fixtures::Mode::Write),
+        ["fixtures", "--check"] => fixtures::run(&workspace_root(), fixtures::Mode::Check),
+        ["help" | "--help" | "-h"] => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(format!("unknown command {args:?}\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root: the parent of this crate's manifest directory.
+fn workspace_root() -> PathBuf {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| manifest_dir.to_path_buf())
+}
