@@ -36,7 +36,7 @@ struct Block {
     invalid_json: bool,
 }
 
-pub(crate) fn run(root: &Path, mode: Mode) -> Result<(), String> {
+pub(crate) fn run(root: &Path, mode: Mode, package: Option<&str>) -> Result<(), String> {
     let expected = collect_expected(root)?;
     let problems = sync_fixtures(root, &expected, mode)?;
     if !problems.is_empty() {
@@ -55,7 +55,7 @@ pub(crate) fn run(root: &Path, mode: Mode) -> Result<(), String> {
             "written"
         }
     );
-    snapshots(root, mode)
+    snapshots(root, mode, package)
 }
 
 /// provider -> file name -> block
@@ -244,7 +244,7 @@ fn sync_fixtures(
 
 /// Runs the workspace's tests with insta configured for the mode, then looks for stale,
 /// pending and unreferenced snapshots.
-fn snapshots(root: &Path, mode: Mode) -> Result<(), String> {
+fn snapshots(root: &Path, mode: Mode, package: Option<&str>) -> Result<(), String> {
     let references = std::env::temp_dir().join(format!(
         "xtask-snapshot-references-{}.txt",
         std::process::id()
@@ -254,15 +254,27 @@ fn snapshots(root: &Path, mode: Mode) -> Result<(), String> {
     let mut command = Command::new(cargo);
     command
         .current_dir(root)
-        .args([
-            "test",
-            "--workspace",
-            "--all-features",
-            "--tests",
-            "--quiet",
-        ])
+        .args(["test", "--all-features", "--tests", "--quiet"])
         .env("INSTA_SNAPSHOT_REFERENCES_FILE", &references)
         .env_remove("INSTA_FORCE_PASS");
+    let scan_dirs: Vec<PathBuf> = match package {
+        Some(name) => {
+            command.args(["--package", name]);
+            let dir = ["crates", "."]
+                .iter()
+                .map(|parent| root.join(parent).join(name))
+                .find(|dir| dir.join("Cargo.toml").is_file())
+                .ok_or_else(|| format!("no crate directory for package `{name}`"))?;
+            vec![dir]
+        }
+        None => {
+            command.arg("--workspace");
+            ["crates", "xtask", "tests"]
+                .iter()
+                .map(|d| root.join(d))
+                .collect()
+        }
+    };
     match mode {
         Mode::Check => command.env("INSTA_UPDATE", "no"),
         Mode::Write => command
@@ -294,8 +306,8 @@ fn snapshots(root: &Path, mode: Mode) -> Result<(), String> {
     }
     let mut problems = Vec::new();
     let mut snapshot_files = Vec::new();
-    for dir in ["crates", "xtask", "tests"] {
-        walk(&root.join(dir), &mut snapshot_files)?;
+    for dir in &scan_dirs {
+        walk(dir, &mut snapshot_files)?;
     }
     for file in snapshot_files {
         let name = file.to_string_lossy();

@@ -20,14 +20,16 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   fixtures           write fixtures/ from docs/providers/*.md, then regenerate snapshots
   fixtures --check   fail if fixtures or snapshots are stale (what CI runs)
+
+options of fixtures:
+  -p, --package <crate>   run (and clean up) only that crate's snapshot tests
 ";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match args.as_slice() {
-        ["fixtures"] => fixtures::run(&workspace_root(), fixtures::Mode::Write),
-        ["fixtures", "--check"] => fixtures::run(&workspace_root(), fixtures::Mode::Check),
+        ["fixtures", rest @ ..] => fixtures_command(rest),
         ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
             Ok(())
@@ -41,6 +43,25 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn fixtures_command(args: &[&str]) -> Result<(), String> {
+    let mut mode = fixtures::Mode::Write;
+    let mut package = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match *arg {
+            "--check" => mode = fixtures::Mode::Check,
+            "-p" | "--package" => {
+                let name = args
+                    .next()
+                    .ok_or_else(|| format!("{arg} needs a crate name\n\n{USAGE}"))?;
+                package = Some((*name).to_owned());
+            }
+            other => return Err(format!("unknown option {other:?}\n\n{USAGE}")),
+        }
+    }
+    fixtures::run(&workspace_root(), mode, package.as_deref())
 }
 
 /// The workspace root: the parent of this crate's manifest directory.
