@@ -1,0 +1,298 @@
+//! How Flitt authenticates requests and responses: the merchant's keys and the SHA-1 "pipe"
+//! signature of the Fondy protocol, built on [`payments_signing::fondy`].
+//!
+//! * **Protocol 1.0.1** (the default): `signature = sha1(key | v1 | v2 | …)` over the non-empty
+//!   parameter values in key order, sent inside `{"request": {…}}`.
+//! * **Protocol 2.0** (settlements, and any request with a nested object such as a
+//!   subscription's `recurring_data`): `data = base64({"order": {…}})`,
+//!   `signature = sha1(key | data)`, sent as `{"request": {"version": "2.0", "data", "signature"}}`.
+//!
+//! Payouts (`p2pcredit`) are signed with the merchant's **credit key**, everything else with
+//! the payment key. Responses and callbacks are verified the same way over every field exactly
+//! as received.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use payments_signing::fondy;
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::value::RawValue;
+
+use crate::error::{Error, Result};
+use crate::params::{Params, canonical_json};
+
+/// A Flitt merchant's identity and keys.
+///
+/// `Debug` shows the merchant id only.
+///
+/// ```
+/// use flitt_client::Credentials;
+/// let credentials = Credentials::new(1549901, "test").with_credit_key("testcredit");
+/// assert_eq!(credentials.merchant_id(), 1549901);
+/// assert!(!format!("{credentials:?}").contains("test\""));
+/// ```
+#[derive(Clone)]
+pub struct Credentials {
+    merchant_id: u64,
+    secret_key: SecretString,
+    credit_key: Option<SecretString>,
+}
+
+impl Credentials {
+    /// The merchant id and the payment key ("Payment key" in the merchant portal's technical
+    /// settings).
+    pub fn new(merchant_id: u64, secret_key: impl Into<SecretString>) -> Self {
+        Credentials {
+            merchant_id,
+            secret_key: secret_key.into(),
+            credit_key: None,
+        }
+    }
+
+    /// Adds the credit key, which signs payouts (`p2pcredit`).
+    pub fn with_credit_key(mut self, credit_key: impl Into<SecretString>) -> Self {
+        self.credit_key = Some(credit_key.into());
+        self
+    }
+
+    /// Flitt's public test merchant: `1549901`, payment key `test`, credit key `testcredit`.
+    /// Requests are executed in test mode; use the test cards from Flitt's documentation.
+    pub fn test_merchant() -> Self {
+        Credentials::new(1_549_901, "test").with_credit_key("testcredit")
+    }
+
+    /// Reads `FLITT_MERCHANT_ID`, `FLITT_SECRET_KEY` and, optionally, `FLITT_CREDIT_KEY`.
+    /// `Ok(None)` when the first two are not both set.
+    pub fn from_env() -> Result<Option<Self>> {
+        let (Ok(id), Ok(key)) = (
+            std::env::var("FLITT_MERCHANT_ID"),
+            std::env::var("FLITT_SECRET_KEY"),
+        ) else {
+            return Ok(None);
+        };
+        let merchant_id = id.trim().parse::<u64>().map_err(|_| {
+            Error::Config(format!("FLITT_MERCHANT_ID must be a number, got {id:?}"))
+        })?;
+        let mut credentials = Credentials::new(merchant_id, key);
+        if let Ok(credit) = std::env::var("FLITT_CREDIT_KEY") {
+            if !credit.is_empty() {
+                credentials = credentials.with_credit_key(credit);
+            }
+        }
+        Ok(Some(credentials))
+    }
+
+    /// The merchant id.
+    pub fn merchant_id(&self) -> u64 {
+        self.merchant_id
+    }
+
+    /// Whether a credit key is configured (payouts need one).
+    pub fn has_credit_key(&self) -> bool {
+        self.credit_key.is_some()
+    }
+
+    pub(crate) fn key(&self, kind: KeyKind) -> Result<&SecretString> {
+        match kind {
+            KeyKind::Payment => Ok(&self.secret_key),
+            KeyKind::Credit => self.credit_key.as_ref().ok_or_else(|| {
+                Error::invalid(
+                    "credit_key",
+                    "is required for payouts (p2pcredit); add it with Credentials::with_credit_key",
+                )
+            }),
+        }
+    }
+
+    /// The keys whose values must never appear in an error excerpt.
+    pub(crate) fn secrets(&self) -> Vec<&str> {
+        let mut out = vec![self.secret_key.expose_secret()];
+        if let Some(credit) = &self.credit_key {
+            out.push(credit.expose_secret());
+        }
+        out
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("merchant_id", &self.merchant_id)
+            .field("secret_key", &"[REDACTED]")
+            .field(
+                "credit_key",
+                &self.credit_key.as_ref().map(|_| "[REDACTED]"),
+            )
+            .finish()
+    }
+}
+
+/// Which key signs an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeyKind {
+    /// The payment key: every operation except payouts.
+    Payment,
+    /// The credit key: payouts.
+    Credit,
+}
+
+/// The protocol a request is sent with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Protocol {
+    V1,
+    V2,
+}
+
+/// Serializes and signs a request: the bytes to send, and the protocol used.
+pub(crate) fn encode_request(params: &Params, key: &SecretString) -> (Vec<u8>, Protocol) {
+    let secret = key.expose_secret();
+    let mut request = serde_json::Map::new();
+    let protocol = if params.needs_v2() {
+        let order = serde_json::json!({ "order": params.to_json() });
+        let data = fondy::encode_v2_data(canonical_json(&order).as_bytes());
+        let signature = fondy::sign_v2(secret, &data);
+        request.insert("version".into(), "2.0".into());
+        request.insert("data".into(), data.into());
+        request.insert("signature".into(), signature.into());
+        Protocol::V2
+    } else {
+        let signature = fondy::sign(secret, params.signing_pairs());
+        request = params.to_json();
+        request.insert("signature".into(), signature.into());
+        Protocol::V1
+    };
+    let body = serde_json::json!({ "request": request });
+    (canonical_json(&body).into_bytes(), protocol)
+}
+
+/// The text a field takes part in a protocol 1.0.1 signature with, exactly as received:
+/// strings as they are (JSON-in-string verbatim), numbers as their JSON text, booleans as
+/// `True`/`False` (the gateway's own rendering); `None` for null, and for objects and arrays
+/// (which have no defined text form and never occur in documented flat responses).
+pub(crate) fn signing_text(raw: &RawValue) -> Option<String> {
+    let text = raw.get().trim();
+    match text.as_bytes().first()? {
+        b'"' => serde_json::from_str::<String>(text).ok(),
+        b'n' | b'{' | b'[' => None,
+        b't' => Some("True".to_owned()),
+        b'f' => Some("False".to_owned()),
+        _ => Some(text.to_owned()),
+    }
+}
+
+/// The outcome of checking a signed object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SignatureCheck {
+    Valid,
+    Missing,
+    Mismatch,
+}
+
+/// Verifies a protocol 1.0.1 signature over every field of a received object.
+pub(crate) fn verify_fields(
+    key: &SecretString,
+    fields: &BTreeMap<String, Box<RawValue>>,
+) -> SignatureCheck {
+    let Some(signature) = fields
+        .get("signature")
+        .and_then(|raw| signing_text(raw))
+        .filter(|s| !s.is_empty())
+    else {
+        return SignatureCheck::Missing;
+    };
+    let pairs = fields
+        .iter()
+        .filter_map(|(k, v)| signing_text(v).map(|text| (k.as_str(), text)));
+    if fondy::verify(key.expose_secret(), pairs, &signature) {
+        SignatureCheck::Valid
+    } else {
+        SignatureCheck::Mismatch
+    }
+}
+
+/// Verifies a protocol 1.0.1 signature over text fields (a form-encoded callback).
+pub(crate) fn verify_text_fields(key: &SecretString, fields: &[(String, String)]) -> SignatureCheck {
+    let Some(signature) = fields
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "signature")
+        .map(|(_, v)| v.as_str())
+        .filter(|s| !s.is_empty())
+    else {
+        return SignatureCheck::Missing;
+    };
+    let pairs = fields.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+    if fondy::verify(key.expose_secret(), pairs, signature) {
+        SignatureCheck::Valid
+    } else {
+        SignatureCheck::Mismatch
+    }
+}
+
+/// Signs a flat JSON object the way Flitt signs responses and callbacks (every scalar field).
+pub(crate) fn sign_object(secret: &str, object: &serde_json::Map<String, serde_json::Value>) -> String {
+    let pairs = object.iter().filter_map(|(k, v)| {
+        let raw = serde_json::value::to_raw_value(v).ok()?;
+        signing_text(&raw).map(|text| (k.as_str(), text))
+    });
+    fondy::sign(secret, pairs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(text: &str) -> Box<RawValue> {
+        RawValue::from_string(text.to_owned()).unwrap_or_else(|e| unreachable!("{e}"))
+    }
+
+    #[test]
+    fn fields_render_as_received() {
+        assert_eq!(signing_text(&raw(r#""a\"b""#)).as_deref(), Some("a\"b"));
+        assert_eq!(signing_text(&raw("1549901")).as_deref(), Some("1549901"));
+        assert_eq!(signing_text(&raw("0.0")).as_deref(), Some("0.0"));
+        assert_eq!(signing_text(&raw("null")), None);
+        assert_eq!(signing_text(&raw("{\"a\":1}")), None);
+        assert_eq!(signing_text(&raw("true")).as_deref(), Some("True"));
+    }
+
+    #[test]
+    fn credit_key_is_required_for_payouts() {
+        let credentials = Credentials::new(1, "k");
+        assert!(matches!(
+            credentials.key(KeyKind::Credit),
+            Err(Error::InvalidRequest { field: "credit_key", .. })
+        ));
+        assert!(credentials.key(KeyKind::Payment).is_ok());
+    }
+
+    #[test]
+    fn debug_redacts_both_keys() {
+        let shown = format!("{:?}", Credentials::new(7, "pay-key-1").with_credit_key("credit-key-2"));
+        assert!(!shown.contains("pay-key-1") && !shown.contains("credit-key-2"), "{shown}");
+        assert!(shown.contains('7'));
+    }
+
+    #[test]
+    fn v2_request_signs_the_base64_data() {
+        let mut params = Params::new();
+        params.text("order_id", "o1", 10).unwrap_or_else(|e| unreachable!("{e}"));
+        params.force_v2();
+        let key = SecretString::from("test");
+        let (body, protocol) = encode_request(&params, &key);
+        assert_eq!(protocol, Protocol::V2);
+        let value: serde_json::Value =
+            serde_json::from_slice(&body).unwrap_or_else(|e| unreachable!("{e}"));
+        let data = value["request"]["data"].as_str().unwrap_or_default();
+        // Independently: base64 of {"order":{"order_id":"o1"}} and sha1("test|" + data).
+        assert_eq!(
+            payments_signing::digest::base64_decode(data).as_deref(),
+            Some(&br#"{"order":{"order_id":"o1"}}"#[..])
+        );
+        assert_eq!(
+            value["request"]["signature"].as_str(),
+            Some(payments_signing::digest::sha1_hex(format!("test|{data}").as_bytes()).as_str())
+        );
+        assert_eq!(value["request"]["version"], "2.0");
+    }
+}

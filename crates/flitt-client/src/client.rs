@@ -1,0 +1,953 @@
+//! The [`Client`] and its [`ClientBuilder`]: one async method per Flitt operation.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use backon::{ExponentialBuilder, Retryable};
+use http::StatusCode;
+use http::header::{ACCEPT, CONTENT_TYPE, HeaderMap, RETRY_AFTER, USER_AGENT};
+use tracing::Instrument;
+use url::Url;
+
+use crate::auth::{Credentials, KeyKind, Protocol, encode_request};
+use crate::error::{DecodeError, Error, ProviderError, Result, scrub};
+use crate::model::checkout::{CheckoutRequest, CheckoutToken, CheckoutUrl};
+use crate::model::manage::{Capture, CaptureRequest, Reversal, ReverseRequest};
+use crate::model::order::{Order, StatusRequest};
+use crate::model::payout::P2pCreditRequest;
+use crate::model::recurring::RecurringRequest;
+use crate::model::settlement::SettlementRequest;
+use crate::model::subscription::{Subscription, SubscriptionRequest};
+use crate::model::three_ds::{ThreeDsStep1Request, ThreeDsStep1Response, ThreeDsStep2Request};
+use crate::model::transactions::{Transaction, TransactionListRequest};
+use crate::params::Params;
+use crate::response::{
+    Envelope, FailureBody, FieldError, RawObject, Rejection, SignaturePolicy, parse_envelope,
+    verify_object,
+};
+
+/// Flitt's API base URL.
+pub const DEFAULT_BASE_URL: &str = "https://pay.flitt.com/api";
+/// The default time allowed to establish a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default time allowed for a whole call (payments can wait on the card's bank).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// The default number of automatic retries of calls that are safe to repeat.
+pub const DEFAULT_MAX_RETRIES: usize = 2;
+/// The longest `Retry-After` the client honours before giving up on a retry.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+
+/// The `User-Agent` sent with every request: `flitt-client/<version>`.
+pub const USER_AGENT_VALUE: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+
+/// A source of the current time.
+pub type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
+
+/// Configures and builds a [`Client`].
+///
+/// ```
+/// use std::time::Duration;
+/// use flitt_client::{Client, Credentials};
+/// # fn main() -> Result<(), flitt_client::Error> {
+/// let client = Client::builder(Credentials::new(1549901, "test"))
+///     .timeout(Duration::from_secs(30))
+///     .user_agent_suffix("my-shop/2.1")
+///     .build()?;
+/// # let _ = client;
+/// # Ok(())
+/// # }
+/// ```
+pub struct ClientBuilder {
+    credentials: Credentials,
+    base_url: String,
+    connect_timeout: Duration,
+    timeout: Duration,
+    http_client: Option<reqwest::Client>,
+    clock: Clock,
+    max_retries: usize,
+    user_agent_suffix: Option<String>,
+    trailing_slash: bool,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("credentials", &self.credentials)
+            .field("base_url", &self.base_url)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("custom_http_client", &self.http_client.is_some())
+            .field("max_retries", &self.max_retries)
+            .field("user_agent_suffix", &self.user_agent_suffix)
+            .field("trailing_slash", &self.trailing_slash)
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// The API base URL (default [`DEFAULT_BASE_URL`]); operations are appended to it, e.g.
+    /// `<base>/recurring`.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// The time allowed to establish a connection (default 10 s). Ignored with
+    /// [`http_client`](Self::http_client): configure your client instead.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The time allowed for a whole call, from sending to the last byte of the answer
+    /// (default 60 s). A payment call that times out ends in [`Error::Ambiguous`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Use your own `reqwest::Client` (proxies, TLS settings, connection pools). Disable its
+    /// redirects: the client never follows them with its own.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// The source of the current time (default [`SystemTime::now`]), used to interpret
+    /// `Retry-After` dates.
+    pub fn clock(mut self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// How many times a call that is safe to repeat (status queries, captures, reversals with
+    /// their `reverse_id`, subscription changes, transaction lists) is retried after a
+    /// connection failure, a timeout, 429 or 5xx (default 2). Calls that create or charge an
+    /// order are never retried.
+    pub fn max_retries(mut self, retries: usize) -> Self {
+        self.max_retries = retries;
+        self
+    }
+
+    /// Appended to the `User-Agent` (`flitt-client/<version> <suffix>`).
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// Call `<base>/recurring/` instead of `<base>/recurring` (Flitt's SDKs use the slash,
+    /// its documentation does not; both are served). Default `false`.
+    pub fn trailing_slash(mut self, slash: bool) -> Self {
+        self.trailing_slash = slash;
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<Client> {
+        let mut base = Url::parse(self.base_url.trim())
+            .map_err(|e| Error::Config(format!("base_url {:?}: {e}", self.base_url)))?;
+        if !matches!(base.scheme(), "http" | "https") || base.cannot_be_a_base() {
+            return Err(Error::Config(format!(
+                "base_url {:?} must be an http(s) URL",
+                self.base_url
+            )));
+        }
+        if !base.path().ends_with('/') {
+            let path = format!("{}/", base.path());
+            base.set_path(&path);
+        }
+        let user_agent = match &self.user_agent_suffix {
+            Some(suffix) if !suffix.trim().is_empty() => {
+                format!("{USER_AGENT_VALUE} {}", suffix.trim())
+            }
+            _ => USER_AGENT_VALUE.to_owned(),
+        };
+        http::HeaderValue::from_str(&user_agent)
+            .map_err(|_| Error::Config("user_agent_suffix is not a valid header value".into()))?;
+        let http = match self.http_client {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base,
+                credentials: self.credentials,
+                timeout: self.timeout,
+                clock: self.clock,
+                max_retries: self.max_retries,
+                user_agent,
+                trailing_slash: self.trailing_slash,
+            }),
+        })
+    }
+}
+
+/// A Flitt API client: cheap to clone, `Send + Sync`, one async method per operation.
+///
+/// Every request is signed with the merchant's key; every answer's signature is verified over
+/// all of its fields before it is decoded and returned.
+///
+/// ```no_run
+/// use flitt_client::{Client, Credentials, Currency, model::recurring::RecurringRequest};
+/// # async fn run() -> Result<(), flitt_client::Error> {
+/// let client = Client::builder(Credentials::new(1549901, "test")).build()?;
+/// let order = client
+///     .recurring(&RecurringRequest::new(
+///         "order-1", "Monthly plan", 1000, Currency::GEL, "JcZoqYNosx1HjDoHXWlFU0avVnzYsFAbLBbA",
+///     ))
+///     .await?;
+/// if order.is_approved() { /* fulfil */ }
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base: Url,
+    credentials: Credentials,
+    timeout: Duration,
+    clock: Clock,
+    max_retries: usize,
+    user_agent: String,
+    trailing_slash: bool,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("merchant_id", &self.inner.credentials.merchant_id())
+            .field("base_url", &self.inner.base.as_str())
+            .field("timeout", &self.inner.timeout)
+            .field("max_retries", &self.inner.max_retries)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What the client knows about one operation.
+pub(crate) trait Operation {
+    type Request;
+    type Output;
+    /// The operation's name in errors and traces.
+    const NAME: &'static str;
+    /// The endpoint, relative to the base URL.
+    const PATH: &'static str;
+    /// Which key signs it.
+    const KEY: KeyKind = KeyKind::Payment;
+    /// Whether sending it twice is harmless (read-only, or carrying an idempotency key).
+    const RETRY_SAFE: bool = false;
+    /// Whether it creates or changes a payment (a failure after sending may have done so).
+    const CHANGES_STATE: bool = true;
+
+    fn order_id(request: &Self::Request) -> &str;
+    fn params(request: &Self::Request, merchant_id: u64) -> Result<Params>;
+    /// Whether an answer must be signed.
+    fn policy(_object: &RawObject) -> SignaturePolicy {
+        SignaturePolicy::Required
+    }
+    fn decode(verified: Verified) -> std::result::Result<Self::Output, FieldError>;
+}
+
+/// A verified answer.
+pub(crate) enum Verified {
+    Object(RawObject, &'static str),
+    Array(Vec<RawObject>),
+}
+
+impl Verified {
+    fn object<T>(
+        self,
+        decode: impl FnOnce(&RawObject) -> std::result::Result<T, FieldError>,
+    ) -> std::result::Result<T, FieldError> {
+        match self {
+            Verified::Object(object, prefix) => decode(&object).map_err(|e| e.within(prefix)),
+            Verified::Array(_) => Err(FieldError::new(
+                "response",
+                "expected an object, got an array",
+            )),
+        }
+    }
+}
+
+macro_rules! operation {
+    (
+        $op:ident, $request:ty => $output:ty, $name:literal, $path:literal,
+        { $($item:tt)* }
+        decode: $decode:expr
+    ) => {
+        pub(crate) struct $op;
+        impl Operation for $op {
+            type Request = $request;
+            type Output = $output;
+            const NAME: &'static str = $name;
+            const PATH: &'static str = $path;
+            $($item)*
+            fn order_id(request: &$request) -> &str {
+                request.order_id()
+            }
+            fn params(request: &$request, merchant_id: u64) -> Result<Params> {
+                request.params(merchant_id)
+            }
+            fn decode(verified: Verified) -> std::result::Result<$output, FieldError> {
+                verified.object($decode)
+            }
+        }
+    };
+}
+
+operation!(CheckoutUrlOp, CheckoutRequest => CheckoutUrl, "checkout_url", "checkout/url", {
+    fn policy(_object: &RawObject) -> SignaturePolicy { SignaturePolicy::IfPresent }
+} decode: CheckoutUrl::from_raw);
+operation!(CheckoutTokenOp, CheckoutRequest => CheckoutToken, "checkout_token", "checkout/token", {
+    fn policy(_object: &RawObject) -> SignaturePolicy { SignaturePolicy::IfPresent }
+} decode: CheckoutToken::from_raw);
+operation!(RecurringOp, RecurringRequest => Order, "recurring", "recurring", {}
+    decode: Order::from_raw);
+operation!(StatusOp, StatusRequest => Order, "order_status", "status/order_id", {
+    const RETRY_SAFE: bool = true;
+    const CHANGES_STATE: bool = false;
+} decode: Order::from_raw);
+operation!(ReverseOp, ReverseRequest => Reversal, "reverse", "reverse/order_id", {
+    const RETRY_SAFE: bool = true;
+} decode: Reversal::from_raw);
+operation!(CaptureOp, CaptureRequest => Capture, "capture", "capture/order_id", {
+    const RETRY_SAFE: bool = true;
+} decode: Capture::from_raw);
+operation!(P2pCreditOp, P2pCreditRequest => Order, "p2p_credit", "p2pcredit", {
+    const KEY: KeyKind = KeyKind::Credit;
+} decode: Order::from_raw);
+operation!(ThreeDsStep1Op, ThreeDsStep1Request => ThreeDsStep1Response, "three_ds_step1", "3dsecure_step1", {
+    fn policy(object: &RawObject) -> SignaturePolicy {
+        // A challenge carries no payment state; an order must be signed.
+        if object.get("acs_url").is_some() { SignaturePolicy::IfPresent } else { SignaturePolicy::Required }
+    }
+} decode: ThreeDsStep1Response::from_raw);
+operation!(ThreeDsStep2Op, ThreeDsStep2Request => Order, "three_ds_step2", "3dsecure_step2", {}
+    decode: Order::from_raw);
+operation!(SubscriptionOp, SubscriptionRequest => Subscription, "subscription", "subscription", {
+    const RETRY_SAFE: bool = true;
+} decode: Subscription::from_raw);
+operation!(SettlementOp, SettlementRequest => Order, "settlement", "settlement", {}
+    decode: Order::from_raw);
+
+pub(crate) struct TransactionListOp;
+impl Operation for TransactionListOp {
+    type Request = TransactionListRequest;
+    type Output = Vec<Transaction>;
+    const NAME: &'static str = "transaction_list";
+    const PATH: &'static str = "transaction_list";
+    const RETRY_SAFE: bool = true;
+    const CHANGES_STATE: bool = false;
+    fn order_id(request: &TransactionListRequest) -> &str {
+        request.order_id()
+    }
+    fn params(request: &TransactionListRequest, merchant_id: u64) -> Result<Params> {
+        request.params(merchant_id)
+    }
+    fn policy(_object: &RawObject) -> SignaturePolicy {
+        SignaturePolicy::IfPresent
+    }
+    fn decode(verified: Verified) -> std::result::Result<Vec<Transaction>, FieldError> {
+        match verified {
+            Verified::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| Transaction::from_raw(item).map_err(|e| e.within(&format!("[{i}]"))))
+                .collect(),
+            Verified::Object(object, prefix) => Err(FieldError::new(
+                "",
+                format!(
+                    "expected an array of transactions, got an object with {} fields",
+                    object.fields().len()
+                ),
+            )
+            .within(prefix)),
+        }
+    }
+}
+
+impl Client {
+    /// Starts configuring a client for the merchant.
+    ///
+    /// ```
+    /// use flitt_client::{Client, Credentials};
+    /// # fn main() -> Result<(), flitt_client::Error> {
+    /// let client = Client::builder(Credentials::new(1549901, "test").with_credit_key("testcredit")).build()?;
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn builder(credentials: Credentials) -> ClientBuilder {
+        ClientBuilder {
+            credentials,
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+            http_client: None,
+            clock: Arc::new(SystemTime::now),
+            max_retries: DEFAULT_MAX_RETRIES,
+            user_agent_suffix: None,
+            trailing_slash: false,
+        }
+    }
+
+    /// The merchant this client acts for.
+    pub fn merchant_id(&self) -> u64 {
+        self.inner.credentials.merchant_id()
+    }
+
+    /// Creates an order and returns the link to Flitt's payment page (`checkout/url`).
+    ///
+    /// The answer carries no payment state; its signature is verified when Flitt sends one.
+    /// The payment's outcome arrives by callback (see [`webhook`](crate::webhook)) or by
+    /// [`order_status`](Self::order_status).
+    ///
+    /// ```no_run
+    /// # use flitt_client::{Client, Currency, model::checkout::CheckoutRequest};
+    /// # async fn run(client: Client) -> Result<(), flitt_client::Error> {
+    /// let page = client
+    ///     .checkout_url(&CheckoutRequest::new("order-1001", "Coffee beans", 2500, Currency::GEL)
+    ///         .required_rectoken(true))
+    ///     .await?;
+    /// // redirect the customer to page.checkout_url
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn checkout_url(&self, request: &CheckoutRequest) -> Result<CheckoutUrl> {
+        self.call::<CheckoutUrlOp>(request).await
+    }
+
+    /// Creates an order and returns a token for the embedded checkout or a mobile SDK
+    /// (`checkout/token`).
+    ///
+    /// ```no_run
+    /// # use flitt_client::{Client, Currency, model::checkout::CheckoutRequest};
+    /// # async fn run(client: Client) -> Result<(), flitt_client::Error> {
+    /// let token = client
+    ///     .checkout_token(&CheckoutRequest::new("order-1002", "Tea", 900, Currency::GEL))
+    ///     .await?;
+    /// # let _ = token.token;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn checkout_token(&self, request: &CheckoutRequest) -> Result<CheckoutToken> {
+        self.call::<CheckoutTokenOp>(request).await
+    }
+
+    /// Charges a saved card with its `rectoken` (`recurring`).
+    ///
+    /// A decline is `Ok` with [`OrderStatus::Declined`](crate::OrderStatus::Declined) and a
+    /// decline code. This call is **never retried automatically**: on an error for which
+    /// [`Error::may_have_been_processed`] is `true`, query
+    /// [`order_status`](Self::order_status) with the same `order_id` before anything else.
+    ///
+    /// ```no_run
+    /// # use flitt_client::{Client, Currency, model::recurring::RecurringRequest};
+    /// # use flitt_client::model::order::StatusRequest;
+    /// # async fn run(client: Client) -> Result<(), flitt_client::Error> {
+    /// let request = RecurringRequest::new(
+    ///     "order-2001", "Monthly plan", 1000, Currency::GEL, "JcZoqYNosx1HjDoHXWlFU0avVnzYsFAbLBbA",
+    /// );
+    /// match client.recurring(&request).await {
+    ///     Ok(order) if order.is_approved() => { /* fulfil */ }
+    ///     Ok(order) => { let _reason = order.decline(); }
+    ///     Err(e) if e.may_have_been_processed() => {
+    ///         let _order = client.order_status(&StatusRequest::new(request.order_id())).await?;
+    ///     }
+    ///     Err(e) => return Err(e),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn recurring(&self, request: &RecurringRequest) -> Result<Order> {
+        self.call::<RecurringOp>(request).await
+    }
+
+    /// The current state of an order (`status/order_id`) — the reconciliation call. Error
+    /// 1018 ([`ErrorCode::OrderNotFound`](crate::ErrorCode::OrderNotFound)) means the order
+    /// was never created. Retried automatically on transient failures.
+    ///
+    /// ```no_run
+    /// # use flitt_client::{Client, model::order::StatusRequest};
+    /// # async fn run(client: Client) -> Result<(), flitt_client::Error> {
+    /// let order = client.order_status(&StatusRequest::new("order-2001")).await?;
+    /// if order.is_approved() { /* … */ }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn order_status(&self, request: &StatusRequest) -> Result<Order> {
+        self.call::<StatusOp>(request).await
+    }
+
+    /// Reverses (refunds) all or part of an order (`reverse/order_id`). Retried automatically
+    /// with the same `reverse_id`, so a refund is made at most once.
+    ///
+    /// ```no_run
+    /// # use flitt_client::{Client, Currency, model::manage::ReverseRequest};
+    /// # async fn run(client: Client) -> Result<(), flitt_client::Error> {
+    /// let refund = ReverseRequest::new("order-2001", 1000, Currency::GEL);
+    /// let reversal = client.reverse(&refund).await?;
+    /// # let _ = reversal.reverse_status;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn reverse(&self, request: &ReverseRequest) -> Result<Reversal> {
+        self.call::<ReverseOp>(request).await
+    }
+
+    /// Captures a pre-authorized order (`capture/order_id`). Retried automatically: Flitt
+    /// answers a repeated capture of the same amount with its current status.
+    ///
+    /// ```no_run
+    /// # use flitt_client::{Client, Currency, model::manage::CaptureRequest};
+    /// # async fn run(client: Client) -> Result<(), flitt_client::Error> {
+    /// let capture = client.capture(&CaptureRequest::new("order-2002", 2500, Currency::GEL)).await?;
+    /// # let _ = capture.capture_status;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn capture(&self, request: &CaptureRequest) -> Result<Capture> {
+        self.call::<CaptureOp>(request).await
+    }
+
+    /// Pays out to a card (`p2pcredit`), signed with the credit key. Without a credit key in
+    /// the [`Credentials`] this is an [`Error::InvalidRequest`] and nothing is sent. Never
+    /// retried automatically.
+    ///
+    /// ```no_run
+    /// # use flitt_client::{Client, Currency, model::payout::{P2pCreditRequest, PayoutReceiver}};
+    /// # async fn run(client: Client) -> Result<(), flitt_client::Error> {
+    /// let payout = client
+    ///     .p2p_credit(&P2pCreditRequest::new(
+    ///         "payout-1", "Refund to card", 5000, Currency::GEL,
+    ///         PayoutReceiver::Rectoken("JcZoqYNosx1HjDoHXWlFU0avVnzYsFAbLBbA".into()),
+    ///     ))
+    ///     .await?;
+    /// # let _ = payout;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn p2p_credit(&self, request: &P2pCreditRequest) -> Result<Order> {
+        self.call::<P2pCreditOp>(request).await
+    }
+
+    /// Starts a direct card payment for PCI-DSS merchants (`3dsecure_step1`). Never retried
+    /// automatically.
+    ///
+    /// ```no_run
+    /// # use flitt_client::{Client, Currency};
+    /// # use flitt_client::model::card::{Card, CardNumber, Cvv2, Expiry};
+    /// # use flitt_client::model::three_ds::{ThreeDsStep1Request, ThreeDsStep1Response};
+    /// # async fn run(client: Client) -> Result<(), flitt_client::Error> {
+    /// let card = Card::new(CardNumber::new("4444555566661111")?, Expiry::new(12, 2030)?, Cvv2::new("123")?);
+    /// match client.three_ds_step1(&ThreeDsStep1Request::new("order-9", "Tickets", 4200, Currency::GEL, card)).await? {
+    ///     ThreeDsStep1Response::Completed(order) => { let _ = order.order_status; }
+    ///     ThreeDsStep1Response::Challenge(challenge) => { let _ = challenge.acs_url; }
+    ///     _ => {}
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn three_ds_step1(&self, request: &ThreeDsStep1Request) -> Result<ThreeDsStep1Response> {
+        self.call::<ThreeDsStep1Op>(request).await
+    }
+
+    /// Completes a 3-D Secure payment with the issuer's `PaRes` (`3dsecure_step2`).
+    ///
+    /// ```no_run
+    /// # use flitt_client::{Client, model::three_ds::ThreeDsStep2Request};
+    /// # async fn run(client: Client, pares: String, md: String) -> Result<(), flitt_client::Error> {
+    /// let order = client.three_ds_step2(&ThreeDsStep2Request::new("order-9", pares, md)).await?;
+    /// # let _ = order;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn three_ds_step2(&self, request: &ThreeDsStep2Request) -> Result<Order> {
+        self.call::<ThreeDsStep2Op>(request).await
+    }
+
+    /// Stops or starts a subscription (`subscription`).
+    ///
+    /// ```no_run
+    /// # use flitt_client::{Client, model::subscription::SubscriptionRequest};
+    /// # async fn run(client: Client) -> Result<(), flitt_client::Error> {
+    /// let state = client.subscription(&SubscriptionRequest::stop("subscription-order-1")).await?;
+    /// # let _ = state.status;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn subscription(&self, request: &SubscriptionRequest) -> Result<Subscription> {
+        self.call::<SubscriptionOp>(request).await
+    }
+
+    /// Lists the transactions of an order (`transaction_list`).
+    ///
+    /// ```no_run
+    /// # use flitt_client::{Client, model::transactions::TransactionListRequest};
+    /// # async fn run(client: Client) -> Result<(), flitt_client::Error> {
+    /// for transaction in client.transaction_list(&TransactionListRequest::new("order-2001")).await? {
+    ///     let _ = (transaction.tran_type, transaction.amount);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn transaction_list(&self, request: &TransactionListRequest) -> Result<Vec<Transaction>> {
+        self.call::<TransactionListOp>(request).await
+    }
+
+    /// Splits a paid order between merchants (`settlement`, protocol 2.0). Never retried
+    /// automatically.
+    ///
+    /// ```no_run
+    /// # use flitt_client::{Client, Currency};
+    /// # use flitt_client::model::settlement::{SettlementReceiver, SettlementRequest};
+    /// # async fn run(client: Client) -> Result<(), flitt_client::Error> {
+    /// let settlement = client
+    ///     .settlement(&SettlementRequest::new(
+    ///         "settlement-1", "order-2001", "Split", 1000, Currency::GEL,
+    ///         vec![SettlementReceiver::merchant(600001, 1000)],
+    ///     ))
+    ///     .await?;
+    /// # let _ = settlement.order_status;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn settlement(&self, request: &SettlementRequest) -> Result<Order> {
+        self.call::<SettlementOp>(request).await
+    }
+
+    fn endpoint(&self, path: &str) -> Result<Url> {
+        let path = if self.inner.trailing_slash {
+            format!("{path}/")
+        } else {
+            path.to_owned()
+        };
+        self.inner
+            .base
+            .join(&path)
+            .map_err(|e| Error::Config(format!("cannot build the URL of {path}: {e}")))
+    }
+
+    async fn call<O: Operation>(&self, request: &O::Request) -> Result<O::Output> {
+        let span = tracing::info_span!(
+            "flitt",
+            operation = O::NAME,
+            order_id = O::order_id(request),
+            merchant_id = self.inner.credentials.merchant_id(),
+        );
+        async move {
+            let params = O::params(request, self.inner.credentials.merchant_id())?;
+            let key = self.inner.credentials.key(O::KEY)?;
+            let (body, protocol) = encode_request(&params, key);
+            let url = self.endpoint(O::PATH)?;
+            let order_id = O::order_id(request);
+            let attempt = || self.send_once::<O>(&url, &body, protocol, order_id);
+            if O::RETRY_SAFE && self.inner.max_retries > 0 {
+                let backoff = ExponentialBuilder::default()
+                    .with_min_delay(Duration::from_millis(200))
+                    .with_max_delay(Duration::from_secs(5))
+                    .with_max_times(self.inner.max_retries)
+                    .with_jitter();
+                attempt
+                    .retry(backoff)
+                    .when(Error::is_retryable)
+                    .adjust(|error: &Error, delay| match (error.retry_after(), delay) {
+                        (Some(wait), Some(_)) if wait <= MAX_RETRY_AFTER => Some(wait),
+                        (Some(_), Some(_)) => None,
+                        (_, delay) => delay,
+                    })
+                    .notify(|error: &Error, delay| {
+                        tracing::warn!(
+                            error = %error,
+                            retry_in_ms = delay.as_millis() as u64,
+                            "retrying a call that is safe to repeat"
+                        );
+                    })
+                    .await
+            } else {
+                attempt().await
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn send_once<O: Operation>(
+        &self,
+        url: &Url,
+        body: &[u8],
+        protocol: Protocol,
+        order_id: &str,
+    ) -> Result<O::Output> {
+        let started = std::time::Instant::now();
+        let response = self
+            .inner
+            .http
+            .post(url.clone())
+            .header(CONTENT_TYPE, "application/json")
+            .header(ACCEPT, "application/json")
+            .header(USER_AGENT, &self.inner.user_agent)
+            .timeout(self.inner.timeout)
+            .body(body.to_vec())
+            .send()
+            .await;
+        let response = match response {
+            Ok(r) => r,
+            Err(e) => return Err(self.send_error::<O>(e, order_id)),
+        };
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = match response.bytes().await {
+            Ok(b) => b,
+            Err(e) => return Err(self.send_error::<O>(e, order_id)),
+        };
+        tracing::debug!(
+            status = status.as_u16(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            protocol = ?protocol,
+            "flitt answered"
+        );
+        self.interpret::<O>(status, &headers, &bytes, order_id)
+    }
+
+    fn send_error<O: Operation>(&self, e: reqwest::Error, order_id: &str) -> Error {
+        let message = describe_reqwest_error(&e);
+        if e.is_builder() || e.is_connect() {
+            tracing::warn!(error = %message, "request not sent");
+            return Error::Transport {
+                operation: O::NAME,
+                message,
+                source: Some(Box::new(e)),
+            };
+        }
+        tracing::warn!(error = %message, "outcome unknown");
+        Error::Ambiguous {
+            operation: O::NAME,
+            order_id: Some(order_id.to_owned()),
+            message,
+            status: None,
+            retry_safe: O::RETRY_SAFE,
+            source: Some(Box::new(e)),
+        }
+    }
+
+    fn excerpt(&self, body: &[u8]) -> String {
+        scrub(body, &self.inner.credentials.secrets())
+    }
+
+    fn interpret<O: Operation>(
+        &self,
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+        order_id: &str,
+    ) -> Result<O::Output> {
+        let decode_error = |path: String, message: String| {
+            Error::Decode(Box::new(DecodeError {
+                operation: O::NAME,
+                status,
+                path,
+                message,
+                body_excerpt: self.excerpt(body),
+                may_have_been_processed: O::CHANGES_STATE,
+            }))
+        };
+        let envelope = parse_envelope(body);
+        // A Flitt request error, whatever the HTTP status.
+        if let Ok(Envelope::Object(object)) = &envelope {
+            if object.is_failure() {
+                let failure: FailureBody = object
+                    .decode()
+                    .map_err(|e| {
+                        let e = e.within("response");
+                        decode_error(e.path, e.message)
+                    })?;
+                let error = ProviderError {
+                    operation: O::NAME,
+                    status,
+                    code: failure.error_code,
+                    message: failure
+                        .error_message
+                        .unwrap_or_else(|| "request failed without a message".to_owned()),
+                    request_id: failure.request_id,
+                    body_excerpt: self.excerpt(body),
+                    retry_after: retry_after(headers, &self.inner.clock),
+                };
+                tracing::info!(code = ?error.code.as_ref().map(|c| c.code()), "flitt refused the request");
+                return Err(Error::Provider(Box::new(error)));
+            }
+        }
+        if !status.is_success() {
+            return Err(self.status_error::<O>(status, headers, body, order_id));
+        }
+        let envelope = envelope.map_err(|e| decode_error(e.path, e.message))?;
+        let key = self.inner.credentials.key(O::KEY)?;
+        let verified = match envelope {
+            Envelope::Object(object) => {
+                let prefix = if object.is_v2() { "response.data.order" } else { "response" };
+                let policy = O::policy(&object);
+                let object = verify_object(object, &[key], policy)
+                    .map_err(|r| self.rejection::<O>(r, status, body))?;
+                Verified::Object(object, prefix)
+            }
+            Envelope::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    let policy = O::policy(&item);
+                    out.push(
+                        verify_object(item, &[key], policy)
+                            .map_err(|r| self.rejection::<O>(r, status, body))?,
+                    );
+                }
+                Verified::Array(out)
+            }
+        };
+        O::decode(verified).map_err(|e| decode_error(e.path, e.message))
+    }
+
+    fn rejection<O: Operation>(&self, rejection: Rejection, status: StatusCode, body: &[u8]) -> Error {
+        match rejection {
+            Rejection::MissingSignature | Rejection::BadSignature => {
+                let problem = if matches!(rejection, Rejection::MissingSignature) {
+                    "is missing"
+                } else {
+                    "does not match"
+                };
+                tracing::error!(problem, "response signature rejected");
+                Error::Signature {
+                    operation: O::NAME,
+                    problem,
+                    may_have_been_processed: O::CHANGES_STATE,
+                }
+            }
+            Rejection::Malformed(e) => {
+                let e = e.within("response");
+                Error::Decode(Box::new(DecodeError {
+                    operation: O::NAME,
+                    status,
+                    path: e.path,
+                    message: e.message,
+                    body_excerpt: self.excerpt(body),
+                    may_have_been_processed: O::CHANGES_STATE,
+                }))
+            }
+        }
+    }
+
+    fn status_error<O: Operation>(
+        &self,
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+        order_id: &str,
+    ) -> Error {
+        let reason = status.canonical_reason().unwrap_or("unexpected status");
+        if status.is_server_error() && !O::RETRY_SAFE {
+            return Error::Ambiguous {
+                operation: O::NAME,
+                order_id: Some(order_id.to_owned()),
+                message: format!(
+                    "HTTP {} {reason}: {}",
+                    status.as_u16(),
+                    self.excerpt(body)
+                ),
+                status: Some(status),
+                retry_safe: false,
+                source: None,
+            };
+        }
+        Error::Provider(Box::new(ProviderError {
+            operation: O::NAME,
+            status,
+            code: None,
+            message: format!("HTTP {} {reason}", status.as_u16()),
+            request_id: None,
+            body_excerpt: self.excerpt(body),
+            retry_after: retry_after(headers, &self.inner.clock),
+        }))
+    }
+}
+
+/// `Retry-After` as seconds or an HTTP date.
+fn retry_after(headers: &HeaderMap, clock: &Clock) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = payments_signing::http::parse_http_date(value).ok()?;
+    Some(at.duration_since(clock()).unwrap_or(Duration::ZERO))
+}
+
+/// A short description of a transport failure (no URL query, no body).
+fn describe_reqwest_error(e: &reqwest::Error) -> String {
+    let kind = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "could not connect"
+    } else if e.is_body() || e.is_decode() {
+        "the connection failed while reading the answer"
+    } else if e.is_request() {
+        "the connection failed after the request was sent"
+    } else {
+        "transport failure"
+    };
+    let mut detail = String::new();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        detail = s.to_string();
+        source = s.source();
+    }
+    if detail.is_empty() {
+        kind.to_owned()
+    } else {
+        format!("{kind}: {detail}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_is_cheap_to_share() {
+        fn is<T: Send + Sync + Clone>() {}
+        is::<Client>();
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        let clock: Clock = Arc::new(|| SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000));
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, http::HeaderValue::from_static("7"));
+        assert_eq!(retry_after(&headers, &clock), Some(Duration::from_secs(7)));
+        // 2001-09-09T01:46:40Z is the clock's time; ten seconds later:
+        headers.insert(
+            RETRY_AFTER,
+            http::HeaderValue::from_static("Sun, 09 Sep 2001 01:46:50 GMT"),
+        );
+        assert_eq!(retry_after(&headers, &clock), Some(Duration::from_secs(10)));
+    }
+
+    #[test]
+    fn base_url_must_be_http() {
+        let built = Client::builder(Credentials::new(1, "k")).base_url("ftp://x").build();
+        assert!(matches!(built, Err(Error::Config(_))));
+        let client = Client::builder(Credentials::new(1, "k"))
+            .base_url("http://127.0.0.1:1/api")
+            .build()
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(
+            client.endpoint("status/order_id").map(|u| u.to_string()).ok().as_deref(),
+            Some("http://127.0.0.1:1/api/status/order_id")
+        );
+    }
+}

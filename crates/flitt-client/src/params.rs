@@ -1,0 +1,244 @@
+//! The flat parameter map of a request, validated as it is built.
+
+use std::collections::BTreeMap;
+
+use crate::error::{Error, Result};
+
+/// One request parameter.
+#[derive(Clone)]
+pub(crate) enum Value {
+    /// A string (sent as a JSON string, signed as it is).
+    Text(String),
+    /// An integer (sent as a JSON number, signed as its decimal text).
+    Int(u64),
+    /// A nested object or array: only protocol 2.0 can sign it.
+    Json(serde_json::Value),
+}
+
+/// The parameters of one request, in key order.
+#[derive(Clone, Default)]
+pub(crate) struct Params {
+    map: BTreeMap<&'static str, Value>,
+    force_v2: bool,
+}
+
+/// Checks what the gateway refuses in any value (`|`, error 1034) and control characters.
+pub(crate) fn check_text(key: &'static str, value: &str) -> Result<()> {
+    if value.contains('|') {
+        return Err(Error::invalid(
+            key,
+            "must not contain `|` (Flitt refuses it: error 1034)",
+        ));
+    }
+    if value.chars().any(|c| c.is_control()) {
+        return Err(Error::invalid(key, "must not contain control characters"));
+    }
+    Ok(())
+}
+
+impl Params {
+    pub(crate) fn new() -> Self {
+        Params::default()
+    }
+
+    /// Marks the request as protocol 2.0 even without nested values (settlements).
+    pub(crate) fn force_v2(&mut self) {
+        self.force_v2 = true;
+    }
+
+    /// A required, non-empty string of at most `max` characters.
+    pub(crate) fn text(&mut self, key: &'static str, value: &str, max: usize) -> Result<()> {
+        if value.trim().is_empty() {
+            return Err(Error::invalid(key, "is required and must not be empty"));
+        }
+        let len = value.chars().count();
+        if len > max {
+            return Err(Error::invalid(
+                key,
+                format!("is {len} characters long; at most {max} are allowed"),
+            ));
+        }
+        check_text(key, value)?;
+        self.map.insert(key, Value::Text(value.to_owned()));
+        Ok(())
+    }
+
+    /// An optional string; `None` is not sent.
+    pub(crate) fn opt_text(&mut self, key: &'static str, value: Option<&str>, max: usize) -> Result<()> {
+        match value {
+            Some(v) => self.text(key, v, max),
+            None => Ok(()),
+        }
+    }
+
+    /// A required integer of at most `max_digits` digits and at least `min`.
+    pub(crate) fn int(&mut self, key: &'static str, value: u64, min: u64, max: u64) -> Result<()> {
+        if value < min || value > max {
+            return Err(Error::invalid(
+                key,
+                format!("is {value}; it must be between {min} and {max}"),
+            ));
+        }
+        self.map.insert(key, Value::Int(value));
+        Ok(())
+    }
+
+    /// An optional integer.
+    pub(crate) fn opt_int(&mut self, key: &'static str, value: Option<u64>, min: u64, max: u64) -> Result<()> {
+        match value {
+            Some(v) => self.int(key, v, min, max),
+            None => Ok(()),
+        }
+    }
+
+    /// A `Y`/`N` flag (the API never takes JSON booleans); `None` is not sent.
+    pub(crate) fn flag(&mut self, key: &'static str, value: Option<bool>) {
+        if let Some(v) = value {
+            self.map
+                .insert(key, Value::Text(if v { "Y" } else { "N" }.to_owned()));
+        }
+    }
+
+    /// A nested value; the request becomes protocol 2.0.
+    pub(crate) fn json(&mut self, key: &'static str, value: serde_json::Value) {
+        self.map.insert(key, Value::Json(value));
+    }
+
+    /// Whether the request must be sent with protocol 2.0.
+    pub(crate) fn needs_v2(&self) -> bool {
+        self.force_v2 || self.map.values().any(|v| matches!(v, Value::Json(_)))
+    }
+
+    /// The value of a text parameter.
+    #[cfg(test)]
+    pub(crate) fn get_text(&self, key: &str) -> Option<&str> {
+        match self.map.get(key) {
+            Some(Value::Text(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The parameters as (key, text) pairs for a protocol 1.0.1 signature. Nested values have
+    /// no text form; a request that has them is sent with protocol 2.0 instead.
+    pub(crate) fn signing_pairs(&self) -> Vec<(&'static str, String)> {
+        self.map
+            .iter()
+            .filter_map(|(k, v)| match v {
+                Value::Text(s) => Some((*k, s.clone())),
+                Value::Int(n) => Some((*k, n.to_string())),
+                Value::Json(_) => None,
+            })
+            .collect()
+    }
+
+    /// The parameters as a JSON object.
+    pub(crate) fn to_json(&self) -> serde_json::Map<String, serde_json::Value> {
+        self.map
+            .iter()
+            .map(|(k, v)| {
+                let value = match v {
+                    Value::Text(s) => serde_json::Value::String(s.clone()),
+                    Value::Int(n) => serde_json::Value::from(*n),
+                    Value::Json(j) => j.clone(),
+                };
+                ((*k).to_owned(), value)
+            })
+            .collect()
+    }
+}
+
+/// JSON text with every object's keys in byte order, whatever `serde_json` features the build
+/// unifies, so that the bytes sent (and signed, for protocol 2.0) are deterministic.
+pub(crate) fn canonical_json(value: &serde_json::Value) -> String {
+    let mut out = String::new();
+    write_canonical(value, &mut out);
+    out
+}
+
+fn write_canonical(value: &serde_json::Value, out: &mut String) {
+    match value {
+        serde_json::Value::Object(map) => {
+            let mut entries: Vec<(&String, &serde_json::Value)> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+            out.push('{');
+            for (i, (k, v)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&serde_json::Value::String(k.clone()).to_string());
+                out.push(':');
+                write_canonical(v, out);
+            }
+            out.push('}');
+        }
+        serde_json::Value::Array(items) => {
+            out.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_canonical(v, out);
+            }
+            out.push(']');
+        }
+        scalar => out.push_str(&scalar.to_string()),
+    }
+}
+
+/// Limits shared by several requests (from the parameter tables).
+pub(crate) mod limits {
+    /// `order_id`, `order_desc`, `product_id`: string(1024).
+    pub(crate) const ORDER_ID: usize = 1024;
+    pub(crate) const ORDER_DESC: usize = 1024;
+    pub(crate) const PRODUCT_ID: usize = 1024;
+    /// URLs: string(2048).
+    pub(crate) const URL: usize = 2048;
+    /// `merchant_data`: string(2048).
+    pub(crate) const MERCHANT_DATA: usize = 2048;
+    /// `sender_email`: string(256).
+    pub(crate) const EMAIL: usize = 256;
+    /// `rectoken`: string(40) in the table; longer tokens are in use (the published recurring
+    /// example has 46 characters), so the client allows up to 100.
+    pub(crate) const RECTOKEN: usize = 100;
+    /// `amount`: integer(12).
+    pub(crate) const AMOUNT_MAX: u64 = 999_999_999_999;
+    /// `lifetime`: at most 69120000 seconds.
+    pub(crate) const LIFETIME_MAX: u64 = 69_120_000;
+    /// `reverse_id`: at most 50 characters.
+    pub(crate) const REVERSE_ID: usize = 50;
+    /// `comment`, free text: string(1024).
+    pub(crate) const COMMENT: usize = 1024;
+    /// `client_ip`: an IPv4 or IPv6 address in text.
+    pub(crate) const CLIENT_IP: usize = 45;
+    /// `lang`: a short language code.
+    pub(crate) const LANG: usize = 5;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pipes_and_overlong_values_are_rejected_before_sending() {
+        let mut p = Params::new();
+        let err = p.text("order_desc", "a|b", 1024).err();
+        assert!(matches!(err, Some(Error::InvalidRequest { field: "order_desc", .. })));
+        let long = "x".repeat(1025);
+        assert!(p.text("order_id", &long, 1024).is_err());
+        assert!(p.text("order_id", &"x".repeat(1024), 1024).is_ok());
+        assert!(p.text("order_id", "", 1024).is_err());
+        assert!(p.int("lifetime", 69_120_001, 1, 69_120_000).is_err());
+    }
+
+    #[test]
+    fn flags_are_y_or_n_and_nested_values_need_v2() {
+        let mut p = Params::new();
+        p.flag("preauth", Some(true));
+        p.flag("required_rectoken", Some(false));
+        assert_eq!(p.get_text("preauth"), Some("Y"));
+        assert_eq!(p.get_text("required_rectoken"), Some("N"));
+        assert!(!p.needs_v2());
+        p.json("recurring_data", serde_json::json!({"every": 1}));
+        assert!(p.needs_v2());
+    }
+}
