@@ -74,10 +74,10 @@ impl Credentials {
             Error::Config(format!("FLITT_MERCHANT_ID must be a number, got {id:?}"))
         })?;
         let mut credentials = Credentials::new(merchant_id, key);
-        if let Ok(credit) = std::env::var("FLITT_CREDIT_KEY") {
-            if !credit.is_empty() {
-                credentials = credentials.with_credit_key(credit);
-            }
+        if let Ok(credit) = std::env::var("FLITT_CREDIT_KEY")
+            && !credit.is_empty()
+        {
+            credentials = credentials.with_credit_key(credit);
         }
         Ok(Some(credentials))
     }
@@ -211,7 +211,10 @@ pub(crate) fn verify_fields(
 }
 
 /// Verifies a protocol 1.0.1 signature over text fields (a form-encoded callback).
-pub(crate) fn verify_text_fields(key: &SecretString, fields: &[(String, String)]) -> SignatureCheck {
+pub(crate) fn verify_text_fields(
+    key: &SecretString,
+    fields: &[(String, String)],
+) -> SignatureCheck {
     let Some(signature) = fields
         .iter()
         .rev()
@@ -230,7 +233,10 @@ pub(crate) fn verify_text_fields(key: &SecretString, fields: &[(String, String)]
 }
 
 /// Signs a flat JSON object the way Flitt signs responses and callbacks (every scalar field).
-pub(crate) fn sign_object(secret: &str, object: &serde_json::Map<String, serde_json::Value>) -> String {
+pub(crate) fn sign_object(
+    secret: &str,
+    object: &serde_json::Map<String, serde_json::Value>,
+) -> String {
     let pairs = object.iter().filter_map(|(k, v)| {
         let raw = serde_json::value::to_raw_value(v).ok()?;
         signing_text(&raw).map(|text| (k.as_str(), text))
@@ -261,22 +267,33 @@ mod tests {
         let credentials = Credentials::new(1, "k");
         assert!(matches!(
             credentials.key(KeyKind::Credit),
-            Err(Error::InvalidRequest { field: "credit_key", .. })
+            Err(Error::InvalidRequest {
+                field: "credit_key",
+                ..
+            })
         ));
         assert!(credentials.key(KeyKind::Payment).is_ok());
     }
 
     #[test]
     fn debug_redacts_both_keys() {
-        let shown = format!("{:?}", Credentials::new(7, "pay-key-1").with_credit_key("credit-key-2"));
-        assert!(!shown.contains("pay-key-1") && !shown.contains("credit-key-2"), "{shown}");
+        let shown = format!(
+            "{:?}",
+            Credentials::new(7, "pay-key-1").with_credit_key("credit-key-2")
+        );
+        assert!(
+            !shown.contains("pay-key-1") && !shown.contains("credit-key-2"),
+            "{shown}"
+        );
         assert!(shown.contains('7'));
     }
 
     #[test]
     fn v2_request_signs_the_base64_data() {
         let mut params = Params::new();
-        params.text("order_id", "o1", 10).unwrap_or_else(|e| unreachable!("{e}"));
+        params
+            .text("order_id", "o1", 10)
+            .unwrap_or_else(|e| unreachable!("{e}"));
         params.force_v2();
         let key = SecretString::from("test");
         let (body, protocol) = encode_request(&params, &key);

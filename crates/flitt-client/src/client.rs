@@ -361,7 +361,9 @@ impl Operation for TransactionListOp {
             Verified::Array(items) => items
                 .iter()
                 .enumerate()
-                .map(|(i, item)| Transaction::from_raw(item).map_err(|e| e.within(&format!("[{i}]"))))
+                .map(|(i, item)| {
+                    Transaction::from_raw(item).map_err(|e| e.within(&format!("[{i}]")))
+                })
                 .collect(),
             Verified::Object(object, prefix) => Err(FieldError::new(
                 "",
@@ -557,7 +559,10 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn three_ds_step1(&self, request: &ThreeDsStep1Request) -> Result<ThreeDsStep1Response> {
+    pub async fn three_ds_step1(
+        &self,
+        request: &ThreeDsStep1Request,
+    ) -> Result<ThreeDsStep1Response> {
         self.call::<ThreeDsStep1Op>(request).await
     }
 
@@ -600,7 +605,10 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn transaction_list(&self, request: &TransactionListRequest) -> Result<Vec<Transaction>> {
+    pub async fn transaction_list(
+        &self,
+        request: &TransactionListRequest,
+    ) -> Result<Vec<Transaction>> {
         self.call::<TransactionListOp>(request).await
     }
 
@@ -763,28 +771,26 @@ impl Client {
         };
         let envelope = parse_envelope(body);
         // A Flitt request error, whatever the HTTP status.
-        if let Ok(Envelope::Object(object)) = &envelope {
-            if object.is_failure() {
-                let failure: FailureBody = object
-                    .decode()
-                    .map_err(|e| {
-                        let e = e.within("response");
-                        decode_error(e.path, e.message)
-                    })?;
-                let error = ProviderError {
-                    operation: O::NAME,
-                    status,
-                    code: failure.error_code,
-                    message: failure
-                        .error_message
-                        .unwrap_or_else(|| "request failed without a message".to_owned()),
-                    request_id: failure.request_id,
-                    body_excerpt: self.excerpt(body),
-                    retry_after: retry_after(headers, &self.inner.clock),
-                };
-                tracing::info!(code = ?error.code.as_ref().map(|c| c.code()), "flitt refused the request");
-                return Err(Error::Provider(Box::new(error)));
-            }
+        if let Ok(Envelope::Object(object)) = &envelope
+            && object.is_failure()
+        {
+            let failure: FailureBody = object.decode().map_err(|e| {
+                let e = e.within("response");
+                decode_error(e.path, e.message)
+            })?;
+            let error = ProviderError {
+                operation: O::NAME,
+                status,
+                code: failure.error_code,
+                message: failure
+                    .error_message
+                    .unwrap_or_else(|| "request failed without a message".to_owned()),
+                request_id: failure.request_id,
+                body_excerpt: self.excerpt(body),
+                retry_after: retry_after(headers, &self.inner.clock),
+            };
+            tracing::info!(code = ?error.code.as_ref().map(|c| c.code()), "flitt refused the request");
+            return Err(Error::Provider(Box::new(error)));
         }
         if !status.is_success() {
             return Err(self.status_error::<O>(status, headers, body, order_id));
@@ -793,7 +799,11 @@ impl Client {
         let key = self.inner.credentials.key(O::KEY)?;
         let verified = match envelope {
             Envelope::Object(object) => {
-                let prefix = if object.is_v2() { "response.data.order" } else { "response" };
+                let prefix = if object.is_v2() {
+                    "response.data.order"
+                } else {
+                    "response"
+                };
                 let policy = O::policy(&object);
                 let object = verify_object(object, &[key], policy)
                     .map_err(|r| self.rejection::<O>(r, status, body))?;
@@ -814,7 +824,12 @@ impl Client {
         O::decode(verified).map_err(|e| decode_error(e.path, e.message))
     }
 
-    fn rejection<O: Operation>(&self, rejection: Rejection, status: StatusCode, body: &[u8]) -> Error {
+    fn rejection<O: Operation>(
+        &self,
+        rejection: Rejection,
+        status: StatusCode,
+        body: &[u8],
+    ) -> Error {
         match rejection {
             Rejection::MissingSignature | Rejection::BadSignature => {
                 let problem = if matches!(rejection, Rejection::MissingSignature) {
@@ -855,11 +870,7 @@ impl Client {
             return Error::Ambiguous {
                 operation: O::NAME,
                 order_id: Some(order_id.to_owned()),
-                message: format!(
-                    "HTTP {} {reason}: {}",
-                    status.as_u16(),
-                    self.excerpt(body)
-                ),
+                message: format!("HTTP {} {reason}: {}", status.as_u16(), self.excerpt(body)),
                 status: Some(status),
                 retry_safe: false,
                 source: None,
@@ -939,14 +950,20 @@ mod tests {
 
     #[test]
     fn base_url_must_be_http() {
-        let built = Client::builder(Credentials::new(1, "k")).base_url("ftp://x").build();
+        let built = Client::builder(Credentials::new(1, "k"))
+            .base_url("ftp://x")
+            .build();
         assert!(matches!(built, Err(Error::Config(_))));
         let client = Client::builder(Credentials::new(1, "k"))
             .base_url("http://127.0.0.1:1/api")
             .build()
             .unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(
-            client.endpoint("status/order_id").map(|u| u.to_string()).ok().as_deref(),
+            client
+                .endpoint("status/order_id")
+                .map(|u| u.to_string())
+                .ok()
+                .as_deref(),
             Some("http://127.0.0.1:1/api/status/order_id")
         );
     }

@@ -362,14 +362,16 @@ fn mask_sensitive_values(text: &str) -> String {
         let mut search_from = 0;
         while let Some(found) = out[search_from..].find(&eq) {
             let start = search_from + found;
-            let boundary_ok = start == 0
-                || matches!(out.as_bytes()[start - 1], b'&' | b'?' | b'\n' | b' ');
+            let boundary_ok =
+                start == 0 || matches!(out.as_bytes()[start - 1], b'&' | b'?' | b'\n' | b' ');
             let value_start = start + eq.len();
             if !boundary_ok {
                 search_from = value_start;
                 continue;
             }
-            let value_len = out[value_start..].find('&').unwrap_or(out.len() - value_start);
+            let value_len = out[value_start..]
+                .find('&')
+                .unwrap_or(out.len() - value_start);
             out.replace_range(value_start..value_start + value_len, "[REDACTED]");
             search_from = value_start + "[REDACTED]".len();
         }
@@ -391,8 +393,7 @@ fn json_scalar_len(s: &str) -> usize {
         }
         bytes.len()
     } else {
-        s.find([',', '}', ']', '\n', '\r', ' '])
-            .unwrap_or(s.len())
+        s.find([',', '}', ']', '\n', '\r', ' ']).unwrap_or(s.len())
     }
 }
 
@@ -466,10 +467,7 @@ mod tests {
     #[test]
     fn scrub_masks_form_values_and_cuts_long_bodies() {
         let out = scrub(b"order_id=1&cvv2=987&card_number=5555666644441111", &[]);
-        assert_eq!(
-            out,
-            "order_id=1&cvv2=[REDACTED]&card_number=[REDACTED]"
-        );
+        assert_eq!(out, "order_id=1&cvv2=[REDACTED]&card_number=[REDACTED]");
         let long = "a".repeat(2000);
         assert!(scrub(long.as_bytes(), &[]).chars().count() <= 513);
     }

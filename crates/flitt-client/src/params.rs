@@ -64,7 +64,12 @@ impl Params {
     }
 
     /// An optional string; `None` is not sent.
-    pub(crate) fn opt_text(&mut self, key: &'static str, value: Option<&str>, max: usize) -> Result<()> {
+    pub(crate) fn opt_text(
+        &mut self,
+        key: &'static str,
+        value: Option<&str>,
+        max: usize,
+    ) -> Result<()> {
         match value {
             Some(v) => self.text(key, v, max),
             None => Ok(()),
@@ -84,7 +89,13 @@ impl Params {
     }
 
     /// An optional integer.
-    pub(crate) fn opt_int(&mut self, key: &'static str, value: Option<u64>, min: u64, max: u64) -> Result<()> {
+    pub(crate) fn opt_int(
+        &mut self,
+        key: &'static str,
+        value: Option<u64>,
+        min: u64,
+        max: u64,
+    ) -> Result<()> {
         match value {
             Some(v) => self.int(key, v, min, max),
             None => Ok(()),
@@ -222,7 +233,13 @@ mod tests {
     fn pipes_and_overlong_values_are_rejected_before_sending() {
         let mut p = Params::new();
         let err = p.text("order_desc", "a|b", 1024).err();
-        assert!(matches!(err, Some(Error::InvalidRequest { field: "order_desc", .. })));
+        assert!(matches!(
+            err,
+            Some(Error::InvalidRequest {
+                field: "order_desc",
+                ..
+            })
+        ));
         let long = "x".repeat(1025);
         assert!(p.text("order_id", &long, 1024).is_err());
         assert!(p.text("order_id", &"x".repeat(1024), 1024).is_ok());

@@ -48,9 +48,8 @@ impl FieldError {
 impl RawObject {
     /// Parses an object; `Err` when the text is not a JSON object.
     pub(crate) fn parse(text: &str) -> Result<Self, FieldError> {
-        let fields: BTreeMap<String, Box<RawValue>> = serde_json::from_str(text).map_err(|e| {
-            FieldError::new("", format!("expected a JSON object: {e}"))
-        })?;
+        let fields: BTreeMap<String, Box<RawValue>> = serde_json::from_str(text)
+            .map_err(|e| FieldError::new("", format!("expected a JSON object: {e}")))?;
         let text = RawValue::from_string(text.trim().to_owned())
             .map_err(|e| FieldError::new("", e.to_string()))?;
         Ok(RawObject { text, fields })
@@ -213,8 +212,8 @@ pub(crate) enum Envelope {
 
 /// Parses the body: JSON, then the `response` member when there is one.
 pub(crate) fn parse_envelope(body: &[u8]) -> Result<Envelope, FieldError> {
-    let text = std::str::from_utf8(body)
-        .map_err(|_| FieldError::new("", "the body is not UTF-8 text"))?;
+    let text =
+        std::str::from_utf8(body).map_err(|_| FieldError::new("", "the body is not UTF-8 text"))?;
     if text.trim().is_empty() {
         return Err(FieldError::new("", "the body is empty"));
     }

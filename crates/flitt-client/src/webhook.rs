@@ -119,10 +119,7 @@ impl Verifier {
             http::Method::POST => self.verify_body(content_type, request.body().as_ref()),
             http::Method::GET => {
                 let query = request.uri().query().unwrap_or_default();
-                self.verify_body(
-                    Some("application/x-www-form-urlencoded"),
-                    query.as_bytes(),
-                )
+                self.verify_body(Some("application/x-www-form-urlencoded"), query.as_bytes())
             }
             ref other => Err(WebhookError::Method(other.to_string()).into()),
         }
@@ -171,11 +168,11 @@ impl Verifier {
         let mut object = RawObject::parse(text)
             .map_err(|e| WebhookError::Body(format!("not a JSON object: {}", e.message)))?;
         // Tolerate the API's `{"response": {…}}` envelope.
-        if object.fields().len() == 1 {
-            if let Some(inner) = object.get("response") {
-                object = RawObject::parse(inner.get())
-                    .map_err(|e| WebhookError::Body(format!("`response`: {}", e.message)))?;
-            }
+        if object.fields().len() == 1
+            && let Some(inner) = object.get("response")
+        {
+            object = RawObject::parse(inner.get())
+                .map_err(|e| WebhookError::Body(format!("`response`: {}", e.message)))?;
         }
         verify_object(object, &self.keys(), SignaturePolicy::Required).map_err(|r| {
             Error::Webhook(match r {
@@ -199,24 +196,24 @@ impl Verifier {
                 .find(|(k, _)| k == key)
                 .map(|(_, v)| v.as_str())
         };
-        if get("version") == Some("2.0") {
-            if let Some(data) = get("data") {
-                let signature = get("signature")
-                    .filter(|s| !s.is_empty())
-                    .ok_or(WebhookError::MissingSignature)?;
-                let valid = self.keys.iter().any(|key| {
-                    payments_signing::fondy::verify_v2(key.expose_secret(), data, signature)
-                });
-                if !valid {
-                    return Err(WebhookError::BadSignature.into());
-                }
-                return decode_v2_data(data).map_err(|e| {
-                    Error::Webhook(WebhookError::Decode {
-                        path: e.path,
-                        message: e.message,
-                    })
-                });
+        if get("version") == Some("2.0")
+            && let Some(data) = get("data")
+        {
+            let signature = get("signature")
+                .filter(|s| !s.is_empty())
+                .ok_or(WebhookError::MissingSignature)?;
+            let valid = self.keys.iter().any(|key| {
+                payments_signing::fondy::verify_v2(key.expose_secret(), data, signature)
+            });
+            if !valid {
+                return Err(WebhookError::BadSignature.into());
             }
+            return decode_v2_data(data).map_err(|e| {
+                Error::Webhook(WebhookError::Decode {
+                    path: e.path,
+                    message: e.message,
+                })
+            });
         }
         let mut outcome = SignatureCheck::Missing;
         for key in &self.keys {
@@ -226,9 +223,8 @@ impl Verifier {
             }
         }
         match outcome {
-            SignatureCheck::Valid => RawObject::from_text_pairs(&pairs).map_err(|e| {
-                Error::Webhook(WebhookError::Body(e.message))
-            }),
+            SignatureCheck::Valid => RawObject::from_text_pairs(&pairs)
+                .map_err(|e| Error::Webhook(WebhookError::Body(e.message))),
             SignatureCheck::Missing => Err(WebhookError::MissingSignature.into()),
             SignatureCheck::Mismatch => Err(WebhookError::BadSignature.into()),
         }

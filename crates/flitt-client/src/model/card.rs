@@ -62,7 +62,7 @@ fn luhn_valid(digits: &str) -> bool {
         }
         sum += d;
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// A CVV2/CVC2 code (3 or 4 digits), never shown in `Debug`.

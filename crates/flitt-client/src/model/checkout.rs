@@ -135,13 +135,13 @@ impl RecurringData {
                 format!("must be between 1 and {}", limits::AMOUNT_MAX),
             ));
         }
-        if let Some(end) = self.end_time {
-            if end < self.start_time {
-                return Err(Error::invalid(
-                    "recurring_data.end_time",
-                    "must not be before start_time",
-                ));
-            }
+        if let Some(end) = self.end_time
+            && end < self.start_time
+        {
+            return Err(Error::invalid(
+                "recurring_data.end_time",
+                "must not be before start_time",
+            ));
         }
         let mut map = serde_json::Map::new();
         map.insert("every".into(), self.every.into());
@@ -384,10 +384,13 @@ impl CheckoutRequest {
         check_email("sender_email", self.sender_email.as_deref())?;
         p.opt_text("sender_email", self.sender_email.as_deref(), limits::EMAIL)?;
         p.flag("delayed", self.delayed);
-        if let Some(lang) = &self.lang {
-            if !lang.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-') {
-                return Err(Error::invalid("lang", "must be a language code such as `en`"));
-            }
+        if let Some(lang) = &self.lang
+            && !lang.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-')
+        {
+            return Err(Error::invalid(
+                "lang",
+                "must be a language code such as `en`",
+            ));
         }
         p.opt_text("lang", self.lang.as_deref(), limits::LANG)?;
         p.opt_text("product_id", self.product_id.as_deref(), limits::PRODUCT_ID)?;
@@ -472,8 +475,9 @@ mod tests {
 
     #[test]
     fn subscription_makes_the_request_protocol_2() {
-        let request = CheckoutRequest::new("o", "d", 100, Currency::GEL)
-            .subscription(RecurringData::new(1, Period::Month, 100, date!(2025 - 01 - 01)));
+        let request = CheckoutRequest::new("o", "d", 100, Currency::GEL).subscription(
+            RecurringData::new(1, Period::Month, 100, date!(2025 - 01 - 01)),
+        );
         let p = request.params(1).unwrap_or_else(|e| unreachable!("{e}"));
         assert!(p.needs_v2());
         assert_eq!(p.get_text("subscription"), Some("Y"));
@@ -497,7 +501,11 @@ mod tests {
 
     #[test]
     fn zero_amount_only_for_verification() {
-        assert!(CheckoutRequest::new("o", "d", 0, Currency::GEL).params(1).is_err());
+        assert!(
+            CheckoutRequest::new("o", "d", 0, Currency::GEL)
+                .params(1)
+                .is_err()
+        );
         assert!(
             CheckoutRequest::new("o", "d", 0, Currency::GEL)
                 .verification(VerificationType::Amount)

@@ -6,7 +6,9 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 use serde::de::{self, Deserializer, Visitor};
-use time::{Date, PrimitiveDateTime, format_description::BorrowedFormatItem, macros::format_description};
+use time::{
+    Date, PrimitiveDateTime, format_description::BorrowedFormatItem, macros::format_description,
+};
 
 /// `DD.MM.YYYY hh:mm:ss`, the format of `order_time`.
 pub(crate) const DATE_TIME: &[BorrowedFormatItem<'static>] =
@@ -152,7 +154,9 @@ pub(crate) fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, 
             "" => Ok(None),
             "true" | "y" | "yes" | "1" => Ok(Some(true)),
             "false" | "n" | "no" | "0" => Ok(Some(false)),
-            _ => Err(de::Error::custom(format!("expected a boolean, got string {s:?}"))),
+            _ => Err(de::Error::custom(format!(
+                "expected a boolean, got string {s:?}"
+            ))),
         },
         other => Err(de::Error::custom(format!(
             "expected a boolean, got {}",

@@ -188,6 +188,9 @@ mod tests {
         }
         assert_eq!(ErrorCode::from(1001), ErrorCode::Unknown(1001));
         assert_eq!(ErrorCode::from(1001).code(), 1001);
-        assert_eq!(ErrorCode::DuplicateOrder.to_string(), "1013 (Duplicate order for this merchant)");
+        assert_eq!(
+            ErrorCode::DuplicateOrder.to_string(),
+            "1013 (Duplicate order for this merchant)"
+        );
     }
 }

@@ -256,6 +256,11 @@ mod tests {
         let p1 = a.params(1).unwrap_or_else(|e| unreachable!("{e}"));
         let p2 = a.params(1).unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(p1.get_text("reverse_id"), p2.get_text("reverse_id"));
-        assert!(ReverseRequest::new("o", 1, Currency::GEL).reverse_id("x".repeat(51)).params(1).is_err());
+        assert!(
+            ReverseRequest::new("o", 1, Currency::GEL)
+                .reverse_id("x".repeat(51))
+                .params(1)
+                .is_err()
+        );
     }
 }

@@ -126,7 +126,10 @@ impl OrderStatus {
     pub fn is_final(&self) -> bool {
         matches!(
             self,
-            OrderStatus::Declined | OrderStatus::Approved | OrderStatus::Expired | OrderStatus::Reversed
+            OrderStatus::Declined
+                | OrderStatus::Approved
+                | OrderStatus::Expired
+                | OrderStatus::Reversed
         )
     }
 }

@@ -7,7 +7,10 @@ use serde::Deserialize;
 use time::{Date, PrimitiveDateTime};
 
 use crate::error::Result;
-use crate::model::{CaptureStatus, CardType, Currency, ErrorCode, OrderStatus, PaymentSystem, ResponseStatus, TranType, de};
+use crate::model::{
+    CaptureStatus, CardType, Currency, ErrorCode, OrderStatus, PaymentSystem, ResponseStatus,
+    TranType, de,
+};
 use crate::params::{Params, limits};
 use crate::response::{FieldError, RawObject, decode_text};
 
@@ -217,7 +220,9 @@ impl Order {
     pub(crate) fn from_raw(object: &RawObject) -> Result<Order, FieldError> {
         let mut order: Order = object.decode()?;
         order.additional_info = match object.get("additional_info") {
-            Some(raw) => AdditionalInfo::parse(raw.get()).map_err(|e| e.within("additional_info"))?,
+            Some(raw) => {
+                AdditionalInfo::parse(raw.get()).map_err(|e| e.within("additional_info"))?
+            }
             None => None,
         };
         order.extra = object.extra(ORDER_FIELDS);

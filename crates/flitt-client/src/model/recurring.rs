@@ -188,10 +188,10 @@ pub(crate) fn check_email(field: &'static str, value: Option<&str>) -> Result<()
 
 /// An IP parameter must be an IPv4 or IPv6 address.
 pub(crate) fn check_ip(field: &'static str, value: Option<&str>) -> Result<()> {
-    if let Some(v) = value {
-        if v.parse::<std::net::IpAddr>().is_err() {
-            return Err(crate::Error::invalid(field, "is not an IP address"));
-        }
+    if let Some(v) = value
+        && v.parse::<std::net::IpAddr>().is_err()
+    {
+        return Err(crate::Error::invalid(field, "is not an IP address"));
     }
     Ok(())
 }
@@ -217,14 +217,32 @@ mod tests {
         assert!(base().params(1).is_ok());
         let long = |n| "x".repeat(n);
         let cases = [
-            (RecurringRequest::new(long(1025), "d", 1, Currency::GEL, "t"), "order_id"),
-            (RecurringRequest::new("o", long(1025), 1, Currency::GEL, "t"), "order_desc"),
-            (RecurringRequest::new("o", "d", 0, Currency::GEL, "t"), "amount"),
-            (RecurringRequest::new("o", "d", 1_000_000_000_000, Currency::GEL, "t"), "amount"),
+            (
+                RecurringRequest::new(long(1025), "d", 1, Currency::GEL, "t"),
+                "order_id",
+            ),
+            (
+                RecurringRequest::new("o", long(1025), 1, Currency::GEL, "t"),
+                "order_desc",
+            ),
+            (
+                RecurringRequest::new("o", "d", 0, Currency::GEL, "t"),
+                "amount",
+            ),
+            (
+                RecurringRequest::new("o", "d", 1_000_000_000_000, Currency::GEL, "t"),
+                "amount",
+            ),
             (base().lifetime(69_120_001), "lifetime"),
             (base().merchant_data(long(2049)), "merchant_data"),
-            (base().server_callback_url(format!("https://e.com/{}", long(2040))), "server_callback_url"),
-            (base().server_callback_url("not a url"), "server_callback_url"),
+            (
+                base().server_callback_url(format!("https://e.com/{}", long(2040))),
+                "server_callback_url",
+            ),
+            (
+                base().server_callback_url("not a url"),
+                "server_callback_url",
+            ),
             (base().sender_email("nobody"), "sender_email"),
             (base().client_ip("1.2.3"), "client_ip"),
             (base().merchant_data("a|b"), "merchant_data"),
@@ -233,15 +251,31 @@ mod tests {
             assert_eq!(field_of(request.params(1)), Some(field), "{field}");
         }
         // The limits themselves are allowed.
-        assert!(base().lifetime(69_120_000).merchant_data(long(2048)).params(1).is_ok());
-        assert!(RecurringRequest::new(long(1024), long(1024), 999_999_999_999, Currency::GEL, "t").params(1).is_ok());
+        assert!(
+            base()
+                .lifetime(69_120_000)
+                .merchant_data(long(2048))
+                .params(1)
+                .is_ok()
+        );
+        assert!(
+            RecurringRequest::new(long(1024), long(1024), 999_999_999_999, Currency::GEL, "t")
+                .params(1)
+                .is_ok()
+        );
     }
 
     #[test]
     fn preauth_is_sent_as_y_or_n() {
-        let p = base().preauth(true).params(1).unwrap_or_else(|e| unreachable!("{e}"));
+        let p = base()
+            .preauth(true)
+            .params(1)
+            .unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(p.get_text("preauth"), Some("Y"));
-        let p = base().preauth(false).params(1).unwrap_or_else(|e| unreachable!("{e}"));
+        let p = base()
+            .preauth(false)
+            .params(1)
+            .unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(p.get_text("preauth"), Some("N"));
     }
 }

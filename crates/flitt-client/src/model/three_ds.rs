@@ -212,10 +212,13 @@ impl ThreeDsStep1Response {
     pub(crate) fn from_raw(object: &RawObject) -> Result<Self, FieldError> {
         if object.get("acs_url").is_some() {
             let mut challenge: AcsChallenge = object.decode()?;
-            challenge.extra = object.extra(&["acs_url", "pareq", "md", "signature", "response_status"]);
+            challenge.extra =
+                object.extra(&["acs_url", "pareq", "md", "signature", "response_status"]);
             Ok(ThreeDsStep1Response::Challenge(challenge))
         } else {
-            Ok(ThreeDsStep1Response::Completed(Box::new(Order::from_raw(object)?)))
+            Ok(ThreeDsStep1Response::Completed(Box::new(Order::from_raw(
+                object,
+            )?)))
         }
     }
 }
@@ -246,7 +249,11 @@ impl fmt::Debug for ThreeDsStep2Request {
 
 impl ThreeDsStep2Request {
     /// The order, the `PaRes` the ACS posted back, and the `MD` of step 1.
-    pub fn new(order_id: impl Into<String>, pares: impl Into<String>, md: impl Into<String>) -> Self {
+    pub fn new(
+        order_id: impl Into<String>,
+        pares: impl Into<String>,
+        md: impl Into<String>,
+    ) -> Self {
         ThreeDsStep2Request {
             order_id: order_id.into(),
             pares: pares.into(),
