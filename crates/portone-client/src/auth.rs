@@ -72,7 +72,9 @@ impl Credentials {
     /// Reads `PORTONE_KEY`, `PORTONE_SECRET_KEY` and, if set, `PORTONE_SUB_MERCHANT_KEY`.
     /// `None` when either of the first two is missing or empty.
     pub fn from_env() -> Option<Self> {
-        let key = std::env::var("PORTONE_KEY").ok().filter(|v| !v.is_empty())?;
+        let key = std::env::var("PORTONE_KEY")
+            .ok()
+            .filter(|v| !v.is_empty())?;
         let secret = std::env::var("PORTONE_SECRET_KEY")
             .ok()
             .filter(|v| !v.is_empty())?;
@@ -258,7 +260,10 @@ impl PaymentSignatureFields<'_> {
     pub fn signature_hash(&self, secret: &SecretString) -> Result<String, Error> {
         let amount = amount::signed_text(self.amount)?;
         if self.client_key.is_empty() {
-            return Err(Error::invalid(Rule::Required, "client_key (the PortOne key) is empty"));
+            return Err(Error::invalid(
+                Rule::Required,
+                "client_key (the PortOne key) is empty",
+            ));
         }
         Ok(payments_signing::portone::signature_hash(
             secret.expose_secret(),

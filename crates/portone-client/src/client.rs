@@ -14,7 +14,9 @@ use crate::model::card::{
     CardEncryption, CardList, CardRecord, CardToken, NewCard, PublicKey, PublicKeyContent,
     SavedCard, SavedCards, SavedCardsContent, SavedCardsWire, SecretToken, TokenizedCard,
 };
-use crate::model::checkout::{CheckoutRequest, PaymentLink, PaymentRequest, PaymentResponse, TokenParams};
+use crate::model::checkout::{
+    CheckoutRequest, PaymentLink, PaymentRequest, PaymentResponse, TokenParams,
+};
 use crate::model::customer::{AddCustomerRequest, Customer};
 use crate::model::payment_link::PaymentLinkState;
 use crate::model::payment_methods::{PaymentMethod, PaymentMethods};
@@ -101,7 +103,12 @@ pub(crate) struct Inner {
 
 impl Inner {
     pub(crate) fn mint_jwt(&self) -> SecretString {
-        auth::mint_jwt(&self.credentials, &self.issuer, (self.clock)(), self.jwt_ttl)
+        auth::mint_jwt(
+            &self.credentials,
+            &self.issuer,
+            (self.clock)(),
+            self.jwt_ttl,
+        )
     }
 }
 
@@ -247,7 +254,12 @@ impl ClientBuilder {
             ));
         };
         if self.credentials.portone_key().trim().is_empty()
-            || self.credentials.secret_key().expose_secret().trim().is_empty()
+            || self
+                .credentials
+                .secret_key()
+                .expose_secret()
+                .trim()
+                .is_empty()
         {
             return Err(Error::invalid(
                 Rule::Required,
@@ -342,14 +354,22 @@ struct RefundBody<'a> {
 }
 
 fn to_body<T: Serialize>(value: &T) -> Result<Vec<u8>, Error> {
-    serde_json::to_vec(value)
-        .map_err(|e| Error::invalid(Rule::Required, format!("the request does not serialize: {e}")))
+    serde_json::to_vec(value).map_err(|e| {
+        Error::invalid(
+            Rule::Required,
+            format!("the request does not serialize: {e}"),
+        )
+    })
 }
 
 /// A merchant-chosen reference placed in a URL path: anything but empty, `.`, `..` or control
 /// characters (it is percent-encoded).
 fn validate_merchant_ref(field: &str, value: &str) -> Result<(), Error> {
-    if value.trim().is_empty() || value == "." || value == ".." || value.chars().any(char::is_control) {
+    if value.trim().is_empty()
+        || value == "."
+        || value == ".."
+        || value.chars().any(char::is_control)
+    {
         return Err(Error::invalid(
             Rule::Reference,
             format!("{field} must be a non-empty reference (got {value:?})"),
@@ -579,10 +599,14 @@ impl Client {
     /// println!("redirect the customer to {}", link.payment_link);
     /// # Ok(()) }
     /// ```
-    pub async fn create_payment_link(&self, request: &CheckoutRequest) -> Result<PaymentLink, Error> {
+    pub async fn create_payment_link(
+        &self,
+        request: &CheckoutRequest,
+    ) -> Result<PaymentLink, Error> {
         request.validate()?;
         let key = self.inner.credentials.portone_key();
-        let signature_hash = self.request_signature(|secret| request.signature_hash(key, secret))?;
+        let signature_hash =
+            self.request_signature(|secret| request.signature_hash(key, secret))?;
         let body = to_body(&PaymentLinkBody {
             portone_key: key,
             request,
@@ -626,10 +650,14 @@ impl Client {
     /// println!("{:?} {:?}", payment.order_ref, payment.redirect_url);
     /// # Ok(()) }
     /// ```
-    pub async fn initiate_payment(&self, request: &PaymentRequest) -> Result<PaymentResponse, Error> {
+    pub async fn initiate_payment(
+        &self,
+        request: &PaymentRequest,
+    ) -> Result<PaymentResponse, Error> {
         request.validate()?;
         let key = self.inner.credentials.portone_key();
-        let signature_hash = self.request_signature(|secret| request.signature_hash(key, secret))?;
+        let signature_hash =
+            self.request_signature(|secret| request.signature_hash(key, secret))?;
         let body = to_body(&InitiatePaymentBody {
             key,
             request,
@@ -702,7 +730,11 @@ impl Client {
     /// let tokenized = client.tokenize_card_with_key(&card, &key).await?;
     /// # let _ = tokenized; Ok(()) }
     /// ```
-    pub async fn tokenize_card_with_key(&self, card: &NewCard, key: &PublicKey) -> Result<TokenizedCard, Error> {
+    pub async fn tokenize_card_with_key(
+        &self,
+        card: &NewCard,
+        key: &PublicKey,
+    ) -> Result<TokenizedCard, Error> {
         let scheme = self.inner.card_encryption;
         let body = to_body(&TokenizeCardBody {
             card_number: key.encrypt(card.number.expose(), scheme)?,
@@ -769,7 +801,11 @@ impl Client {
                     .unwrap_or_else(|| card.expiry_year.clone()),
             )
             .save_card(card.save_card);
-        if let Some(kind) = tokenized.card_type.clone().or_else(|| card.card_type.clone()) {
+        if let Some(kind) = tokenized
+            .card_type
+            .clone()
+            .or_else(|| card.card_type.clone())
+        {
             params = params.card_type(kind);
         }
         self.initiate_payment(&request.token_params(params)).await
@@ -818,7 +854,11 @@ impl Client {
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn saved_cards(&self, phone: &str, access: SavedCardsAccess) -> Result<SavedCards, Error> {
+    pub async fn saved_cards(
+        &self,
+        phone: &str,
+        access: SavedCardsAccess,
+    ) -> Result<SavedCards, Error> {
         validate_phone(phone)?;
         let mut query = Vec::new();
         let auth = match access {
@@ -837,7 +877,12 @@ impl Client {
             .call_flat(Call {
                 operation: "saved_cards",
                 method: Method::GET,
-                segments: vec!["api".into(), "user".into(), phone.to_owned(), "savedCard".into()],
+                segments: vec![
+                    "api".into(),
+                    "user".into(),
+                    phone.to_owned(),
+                    "savedCard".into(),
+                ],
                 query,
                 body: None,
                 auth,
@@ -871,7 +916,12 @@ impl Client {
         self.call_envelope(Call {
             operation: "add_customer",
             method: Method::POST,
-            segments: vec!["api".into(), "merchant".into(), self.key(), "customer".into()],
+            segments: vec![
+                "api".into(),
+                "merchant".into(),
+                self.key(),
+                "customer".into(),
+            ],
             query: vec![],
             body: Some(to_body(request)?),
             auth: Auth::Jwt,
@@ -919,7 +969,11 @@ impl Client {
     ///     .await?;
     /// # let _ = saved; Ok(()) }
     /// ```
-    pub async fn add_card_for_customer(&self, customer_uuid: &str, card: &CardRecord) -> Result<SavedCard, Error> {
+    pub async fn add_card_for_customer(
+        &self,
+        customer_uuid: &str,
+        card: &CardRecord,
+    ) -> Result<SavedCard, Error> {
         validate_reference("customer_uuid", customer_uuid)?;
         self.call_envelope(Call {
             operation: "add_card_for_customer",
@@ -981,7 +1035,11 @@ impl Client {
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub async fn delete_card(&self, customer_uuid: &str, token: &CardToken) -> Result<Acknowledgement, Error> {
+    pub async fn delete_card(
+        &self,
+        customer_uuid: &str,
+        token: &CardToken,
+    ) -> Result<Acknowledgement, Error> {
         validate_reference("customer_uuid", customer_uuid)?;
         validate_reference("token", token.expose())?;
         self.call_flat(Call {
@@ -995,7 +1053,9 @@ impl Client {
                 "delete-card".into(),
             ],
             query: vec![],
-            body: Some(to_body(&DeleteCardBody { token: token.expose() })?),
+            body: Some(to_body(&DeleteCardBody {
+                token: token.expose(),
+            })?),
             auth: Auth::Jwt,
             idempotency: Idempotency::Once,
         })
@@ -1046,7 +1106,12 @@ impl Client {
             .call_envelope(Call {
                 operation: "routes",
                 method: Method::GET,
-                segments: vec!["api".into(), "txn-router".into(), self.key(), "routes".into()],
+                segments: vec![
+                    "api".into(),
+                    "txn-router".into(),
+                    self.key(),
+                    "routes".into(),
+                ],
                 query: vec![self.env_query()],
                 body: None,
                 auth: Auth::Jwt,
@@ -1176,7 +1241,10 @@ impl Client {
     /// println!("{:?}", state.status);
     /// # Ok(()) }
     /// ```
-    pub async fn payment_link_status(&self, payment_link_ref: &str) -> Result<PaymentLinkState, Error> {
+    pub async fn payment_link_status(
+        &self,
+        payment_link_ref: &str,
+    ) -> Result<PaymentLinkState, Error> {
         validate_reference("payment_link_ref", payment_link_ref)?;
         self.call_envelope(Call {
             operation: "payment_link_status",
@@ -1203,7 +1271,10 @@ impl Client {
     /// client.cancel_payment_link("2kxG67L5yd3d6spRv76uE1QWnR5").await?;
     /// # Ok(()) }
     /// ```
-    pub async fn cancel_payment_link(&self, payment_link_ref: &str) -> Result<Acknowledgement, Error> {
+    pub async fn cancel_payment_link(
+        &self,
+        payment_link_ref: &str,
+    ) -> Result<Acknowledgement, Error> {
         validate_reference("payment_link_ref", payment_link_ref)?;
         self.call_flat(Call {
             operation: "cancel_payment_link",

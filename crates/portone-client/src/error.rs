@@ -269,7 +269,11 @@ impl ProviderError {
         if let Some(hint) = self.reason.as_ref().and_then(StatusReason::hint) {
             return Some(hint);
         }
-        let message = self.message.as_deref().unwrap_or_default().to_ascii_lowercase();
+        let message = self
+            .message
+            .as_deref()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         if message.contains("summation of order value") {
             return Some(AMOUNT_RULE_HINT);
         }
@@ -282,7 +286,11 @@ impl ProviderError {
 
 impl fmt::Display for ProviderError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: PortOne answered HTTP {}", self.operation, self.status)?;
+        write!(
+            f,
+            "{}: PortOne answered HTTP {}",
+            self.operation, self.status
+        )?;
         if let Some(code) = &self.code {
             write!(f, " {code}")?;
         }

@@ -165,7 +165,7 @@ pub(crate) fn opt_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D:
                 .map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
         }
         fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-            if v.fract() == 0.0 && v >= 0.0 && v <= 9_007_199_254_740_992.0 {
+            if v.fract() == 0.0 && (0.0..=9_007_199_254_740_992.0).contains(&v) {
                 // Exact: an integral f64 within 2^53.
                 Ok(Some(v as u64))
             } else {

@@ -207,7 +207,8 @@ fn redact_digit_runs(text: &str) -> String {
                 break;
             }
         }
-        let followed_by_word = last_digit_end < chars.len() && chars[last_digit_end].is_ascii_alphabetic();
+        let followed_by_word =
+            last_digit_end < chars.len() && chars[last_digit_end].is_ascii_alphabetic();
         if (13..=19).contains(&digits) && !followed_by_word {
             let run: String = chars[i..last_digit_end]
                 .iter()

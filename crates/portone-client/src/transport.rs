@@ -92,11 +92,13 @@ impl Inner {
                 (|| self.attempt(&call))
                     .retry(backoff)
                     .when(Error::is_retryable)
-                    .adjust(|err, delay| match err.as_provider().and_then(|p| p.retry_after) {
-                        Some(after) if after > MAX_RETRY_AFTER => None,
-                        Some(after) => Some(after),
-                        None => delay,
-                    })
+                    .adjust(
+                        |err, delay| match err.as_provider().and_then(|p| p.retry_after) {
+                            Some(after) if after > MAX_RETRY_AFTER => None,
+                            Some(after) => Some(after),
+                            None => delay,
+                        },
+                    )
                     .notify(|err, delay| {
                         tracing::warn!(error = %err, ?delay, "retrying");
                     })
@@ -210,10 +212,22 @@ impl Inner {
                 body: body.to_vec(),
             });
         }
-        Err(self.error_answer(call.operation, idempotent, status, &headers, &body, minted.as_ref()))
+        Err(self.error_answer(
+            call.operation,
+            idempotent,
+            status,
+            &headers,
+            &body,
+            minted.as_ref(),
+        ))
     }
 
-    fn transport_error(&self, operation: &'static str, idempotent: bool, err: reqwest::Error) -> Error {
+    fn transport_error(
+        &self,
+        operation: &'static str,
+        idempotent: bool,
+        err: reqwest::Error,
+    ) -> Error {
         let err = err.without_url();
         if err.is_connect() || err.is_builder() {
             return Error::Transport {
@@ -291,12 +305,20 @@ impl Inner {
 
     /// A 2xx answer whose body reports a failure (`is_success: false`, or a 4xxx–8xxx
     /// `status_code`) becomes a provider error.
-    pub(crate) fn check_success(&self, operation: &'static str, idempotent: bool, answer: &Answer) -> Result<(), Error> {
+    pub(crate) fn check_success(
+        &self,
+        operation: &'static str,
+        idempotent: bool,
+        answer: &Answer,
+    ) -> Result<(), Error> {
         let Ok(parsed) = serde_json::from_slice::<ErrorBody>(&answer.body) else {
             return Ok(());
         };
         let failed_code = parsed.status_code.as_ref().is_some_and(|c| {
-            !matches!(c.class(), CodeClass::Success | CodeClass::Pending | CodeClass::Unknown)
+            !matches!(
+                c.class(),
+                CodeClass::Success | CodeClass::Pending | CodeClass::Unknown
+            )
         });
         if parsed.is_success == Some(false) || failed_code {
             return Err(self.provider_error(
@@ -313,7 +335,11 @@ impl Inner {
     }
 
     /// Decodes a 2xx answer, naming the failing field.
-    pub(crate) fn decode<T: DeserializeOwned>(&self, operation: &'static str, answer: &Answer) -> Result<T, Error> {
+    pub(crate) fn decode<T: DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        answer: &Answer,
+    ) -> Result<T, Error> {
         let mut de = serde_json::Deserializer::from_slice(&answer.body);
         let result = serde_path_to_error::deserialize::<_, T>(&mut de)
             .map_err(|err| (err.path().to_string(), err.into_inner()))

@@ -51,8 +51,12 @@ use crate::model::refund::RefundStatus;
 use crate::model::{ResultCode, StatusReason, Timestamp, TransactionStatus};
 
 /// The fields a redirect's `signature_hash` covers.
-pub const REDIRECT_SIGNED_FIELDS: [&str; 4] =
-    ["channel_order_ref", "merchant_order_ref", "order_ref", "status"];
+pub const REDIRECT_SIGNED_FIELDS: [&str; 4] = [
+    "channel_order_ref",
+    "merchant_order_ref",
+    "order_ref",
+    "status",
+];
 
 /// The fields a payment webhook's `signature_hash` covers.
 pub const PAYMENT_WEBHOOK_SIGNED_FIELDS: [&str; 9] = [
@@ -135,7 +139,9 @@ impl Verifier {
         if trimmed.is_empty() {
             let query = request.uri().query().unwrap_or_default();
             if query.is_empty() {
-                return Err(WebhookError::Malformed("empty body and no query string".into()).into());
+                return Err(
+                    WebhookError::Malformed("empty body and no query string".into()).into(),
+                );
             }
             return self.verify_redirect(query).map(Event::Redirect);
         }
@@ -363,15 +369,11 @@ impl Signer {
             .map(|f| {
                 (
                     *f,
-                    params
-                        .iter()
-                        .find(|(k, _)| k == f)
-                        .map_or("", |(_, v)| *v),
+                    params.iter().find(|(k, _)| k == f).map_or("", |(_, v)| *v),
                 )
             })
             .collect();
-        let hash =
-            payments_signing::portone::signature_hash(self.secret.expose_secret(), signed);
+        let hash = payments_signing::portone::signature_hash(self.secret.expose_secret(), signed);
         let mut out = url::form_urlencoded::Serializer::new(String::new());
         for (k, v) in params {
             out.append_pair(k, v);
@@ -483,7 +485,10 @@ impl Redirect {
             merchant_order_ref,
             channel_order_ref,
             status,
-            details: RedirectDetails { extra: all, ..details },
+            details: RedirectDetails {
+                extra: all,
+                ..details
+            },
         }
     }
 }
@@ -582,7 +587,12 @@ pub struct PaymentLinkWebhook {
     #[serde(default, deserialize_with = "lenient::opt_nonempty")]
     pub currency: Option<String>,
     /// Country code (signed; sent as `countryCode`).
-    #[serde(default, rename = "countryCode", alias = "country_code", deserialize_with = "lenient::opt_nonempty")]
+    #[serde(
+        default,
+        rename = "countryCode",
+        alias = "country_code",
+        deserialize_with = "lenient::opt_nonempty"
+    )]
     pub country_code: Option<String>,
     /// The merchant order id (signed).
     #[serde(default, deserialize_with = "lenient::opt_nonempty")]

@@ -138,7 +138,10 @@ mod tests {
             let amount = Decimal::new(cents + 1, 2);
             let text = json_text(&amount).expect("text");
             assert_eq!(d(&text), amount, "{amount}");
-            assert_eq!(signed_text(&amount).expect("signed"), amount.normalize().to_string());
+            assert_eq!(
+                signed_text(&amount).expect("signed"),
+                amount.normalize().to_string()
+            );
         }
     }
 

@@ -50,7 +50,12 @@ impl CardNumber {
     /// The masked form PortOne uses, e.g. `424242******4242` (first six, last four).
     pub fn masked(&self) -> String {
         let n = self.0.expose_secret();
-        format!("{}{}{}", &n[..6], "*".repeat(n.len() - 10), &n[n.len() - 4..])
+        format!(
+            "{}{}{}",
+            &n[..6],
+            "*".repeat(n.len() - 10),
+            &n[n.len() - 4..]
+        )
     }
 
     pub(crate) fn expose(&self) -> &str {
@@ -82,7 +87,7 @@ fn luhn_valid(digits: &str) -> bool {
         }
         sum += d;
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// A card verification code (CVV/CVC, PortOne's `service_code`). `Debug` shows nothing of it.
@@ -249,9 +254,9 @@ impl PublicKey {
             }
             CardEncryption::Pkcs1v15 => self.0.encrypt(&mut rng, Pkcs1v15Encrypt, data),
         };
-        result
-            .map(|bytes| STANDARD.encode(bytes))
-            .map_err(|_| Error::Config("card data could not be encrypted with PortOne's key".into()))
+        result.map(|bytes| STANDARD.encode(bytes)).map_err(|_| {
+            Error::Config("card data could not be encrypted with PortOne's key".into())
+        })
     }
 }
 
@@ -315,13 +320,25 @@ pub struct TokenizedCard {
     #[serde(alias = "token")]
     pub card_token: CardToken,
     /// The masked card number.
-    #[serde(default, alias = "partial_card_number", deserialize_with = "lenient::opt_nonempty")]
+    #[serde(
+        default,
+        alias = "partial_card_number",
+        deserialize_with = "lenient::opt_nonempty"
+    )]
     pub card_number: Option<String>,
     /// Expiry month.
-    #[serde(default, alias = "expiry_month", deserialize_with = "lenient::opt_nonempty")]
+    #[serde(
+        default,
+        alias = "expiry_month",
+        deserialize_with = "lenient::opt_nonempty"
+    )]
     pub expiration_month: Option<String>,
     /// Expiry year.
-    #[serde(default, alias = "expiry_year", deserialize_with = "lenient::opt_nonempty")]
+    #[serde(
+        default,
+        alias = "expiry_year",
+        deserialize_with = "lenient::opt_nonempty"
+    )]
     pub expiration_year: Option<String>,
     /// Card brand.
     #[serde(default, alias = "type", deserialize_with = "lenient::opt_nonempty")]
@@ -521,7 +538,9 @@ mod tests {
         assert_eq!(format!("{n:?}"), "CardNumber(…4242)");
         assert_eq!(n.masked(), "424242******4242");
         assert_eq!(
-            CardNumber::new("4242424242424241").expect_err("luhn").rule(),
+            CardNumber::new("4242424242424241")
+                .expect_err("luhn")
+                .rule(),
             Some(Rule::CardNumber)
         );
         assert!(CardNumber::new("4242").is_err());
@@ -542,14 +561,16 @@ mod tests {
         for s in ["4242424242424242", "123", "NGUYEN"] {
             assert!(!debug.contains(s), "{debug}");
         }
-        assert!(NewCard::new(
-            CardNumber::new("4242424242424242").expect("card"),
-            Cvv::new("123").expect("cvv"),
-            "A",
-            "13",
-            "2025"
-        )
-        .is_err());
+        assert!(
+            NewCard::new(
+                CardNumber::new("4242424242424242").expect("card"),
+                Cvv::new("123").expect("cvv"),
+                "A",
+                "13",
+                "2025"
+            )
+            .is_err()
+        );
         assert!(Cvv::new("12").is_err());
     }
 

@@ -114,9 +114,16 @@ impl MerchantDetails {
 
     fn validate(&self) -> Result<(), Error> {
         if self.name.trim().is_empty() {
-            return Err(Error::invalid(Rule::Required, "merchant_details.name is empty"));
+            return Err(Error::invalid(
+                Rule::Required,
+                "merchant_details.name is empty",
+            ));
         }
-        amount::validate("merchant_details.promo_discount", &self.promo_discount, true)?;
+        amount::validate(
+            "merchant_details.promo_discount",
+            &self.promo_discount,
+            true,
+        )?;
         amount::validate(
             "merchant_details.shipping_charges",
             &self.shipping_charges,
@@ -332,7 +339,12 @@ pub struct OrderItem {
 
 impl OrderItem {
     /// An item: its id, name, unit price and quantity.
-    pub fn new(id: impl Into<String>, name: impl Into<String>, price: Decimal, quantity: u32) -> Self {
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        price: Decimal,
+        quantity: u32,
+    ) -> Self {
         Self {
             id: id.into(),
             name: name.into(),
@@ -350,7 +362,10 @@ impl OrderItem {
     }
 
     /// Free-form additional details.
-    pub fn additional_details(mut self, details: serde_json::Map<String, serde_json::Value>) -> Self {
+    pub fn additional_details(
+        mut self,
+        details: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
         self.additional_details = Some(details);
         self
     }
@@ -487,7 +502,12 @@ impl RoutingParams {
     }
 
     fn validate(&self) -> Result<(), Error> {
-        if self.routing_ref.as_deref().is_none_or(|r| r.trim().is_empty()) && self.data.is_empty() {
+        if self
+            .routing_ref
+            .as_deref()
+            .is_none_or(|r| r.trim().is_empty())
+            && self.data.is_empty()
+        {
             return Err(Error::invalid(
                 Rule::Required,
                 "routing_params needs a routing_ref or ranked channels",
@@ -682,10 +702,17 @@ impl Common {
         if let Some(routing) = &self.routing_params {
             routing.validate()?;
         }
-        validate_order_sum(&self.amount, self.merchant_details.as_ref(), &self.order_details)
+        validate_order_sum(
+            &self.amount,
+            self.merchant_details.as_ref(),
+            &self.order_details,
+        )
     }
 
-    fn signature_fields<'a>(&'a self, client_key: &'a str) -> crate::auth::PaymentSignatureFields<'a> {
+    fn signature_fields<'a>(
+        &'a self,
+        client_key: &'a str,
+    ) -> crate::auth::PaymentSignatureFields<'a> {
         crate::auth::PaymentSignatureFields {
             amount: &self.amount,
             client_key,
@@ -838,7 +865,9 @@ macro_rules! common_setters {
             client_key: &str,
             secret: &secrecy::SecretString,
         ) -> Result<String, Error> {
-            self.common.signature_fields(client_key).signature_hash(secret)
+            self.common
+                .signature_fields(client_key)
+                .signature_hash(secret)
         }
 
         fn check_user_field(&self) -> Result<(), Error> {
@@ -1024,7 +1053,10 @@ impl CheckoutRequest {
         self.common.validate()?;
         validate_country("country_code", &self.country_code)?;
         if self.expiry_hours == Some(0) {
-            return Err(Error::invalid(Rule::Range, "expiry_hours must be at least 1"));
+            return Err(Error::invalid(
+                Rule::Range,
+                "expiry_hours must be at least 1",
+            ));
         }
         for (i, url) in self.custom_txn_webhook_urls.iter().enumerate() {
             validate_url(&format!("custom_txn_webhook_urls[{i}]"), url)?;
@@ -1159,7 +1191,10 @@ impl PaymentRequest {
         if let Some(token) = &self.token_params
             && token.token.expose().trim().is_empty()
         {
-            return Err(Error::invalid(Rule::Required, "token_params.token is empty"));
+            return Err(Error::invalid(
+                Rule::Required,
+                "token_params.token is empty",
+            ));
         }
         Ok(())
     }
@@ -1201,7 +1236,11 @@ pub struct PaymentResponse {
     #[serde(default, deserialize_with = "lenient::opt_nonempty")]
     pub merchant_order_ref: Option<String>,
     /// PortOne's order reference (legacy name `chaipay_order_ref`): capture and refunds use it.
-    #[serde(default, alias = "chaipay_order_ref", deserialize_with = "lenient::opt_nonempty")]
+    #[serde(
+        default,
+        alias = "chaipay_order_ref",
+        deserialize_with = "lenient::opt_nonempty"
+    )]
     pub order_ref: Option<String>,
     /// Message.
     #[serde(default, deserialize_with = "lenient::opt_nonempty")]
@@ -1276,9 +1315,20 @@ mod tests {
 
     #[test]
     fn items_without_merchant_details_break_the_amount_rule() {
-        let request = PaymentRequest::new("o1", Decimal::from(10), "USD", "STRIPE", "STRIPE_CARD", "d", urls())
-            .order_item(OrderItem::new("i", "n", Decimal::from(10), 1));
-        assert_eq!(request.validate().expect_err("rule").rule(), Some(Rule::OrderAmountSum));
+        let request = PaymentRequest::new(
+            "o1",
+            Decimal::from(10),
+            "USD",
+            "STRIPE",
+            "STRIPE_CARD",
+            "d",
+            urls(),
+        )
+        .order_item(OrderItem::new("i", "n", Decimal::from(10), 1));
+        assert_eq!(
+            request.validate().expect_err("rule").rule(),
+            Some(Rule::OrderAmountSum)
+        );
         let request = request.merchant_details(MerchantDetails::new("m"));
         assert!(request.validate().is_ok());
     }
@@ -1286,9 +1336,10 @@ mod tests {
     #[test]
     fn tax_takes_part_in_the_sum_and_zero_quantity_is_refused() {
         let merchant = MerchantDetails::new("m").tax_amount(Decimal::new(150, 2));
-        let request = PaymentRequest::new("o1", Decimal::new(1150, 2), "USD", "C", "M", "d", urls())
-            .merchant_details(merchant.clone())
-            .order_item(OrderItem::new("i", "n", Decimal::new(500, 2), 2));
+        let request =
+            PaymentRequest::new("o1", Decimal::new(1150, 2), "USD", "C", "M", "d", urls())
+                .merchant_details(merchant.clone())
+                .order_item(OrderItem::new("i", "n", Decimal::new(500, 2), 2));
         assert!(request.validate().is_ok());
         let zero = PaymentRequest::new("o1", Decimal::from(0), "USD", "C", "M", "d", urls())
             .merchant_details(merchant)
@@ -1299,20 +1350,48 @@ mod tests {
     #[test]
     fn fields_are_checked_with_named_rules() {
         let base = || {
-            CheckoutRequest::new("o1", Decimal::from(5), "USD", "US", MerchantDetails::new("m"), urls())
+            CheckoutRequest::new(
+                "o1",
+                Decimal::from(5),
+                "USD",
+                "US",
+                MerchantDetails::new("m"),
+                urls(),
+            )
         };
         assert!(base().validate().is_ok());
         let cases: Vec<(CheckoutRequest, Rule)> = vec![
             (
-                CheckoutRequest::new("", Decimal::from(5), "USD", "US", MerchantDetails::new("m"), urls()),
+                CheckoutRequest::new(
+                    "",
+                    Decimal::from(5),
+                    "USD",
+                    "US",
+                    MerchantDetails::new("m"),
+                    urls(),
+                ),
                 Rule::Required,
             ),
             (
-                CheckoutRequest::new("o1", Decimal::from(5), "usd", "US", MerchantDetails::new("m"), urls()),
+                CheckoutRequest::new(
+                    "o1",
+                    Decimal::from(5),
+                    "usd",
+                    "US",
+                    MerchantDetails::new("m"),
+                    urls(),
+                ),
                 Rule::Currency,
             ),
             (
-                CheckoutRequest::new("o1", Decimal::from(5), "USD", "USA", MerchantDetails::new("m"), urls()),
+                CheckoutRequest::new(
+                    "o1",
+                    Decimal::from(5),
+                    "USD",
+                    "USA",
+                    MerchantDetails::new("m"),
+                    urls(),
+                ),
                 Rule::CountryCode,
             ),
             (
@@ -1329,7 +1408,14 @@ mod tests {
             (base().expiry_hours(0), Rule::Range),
             (base().user_configured_field(6, "x"), Rule::Range),
             (
-                CheckoutRequest::new("o1", Decimal::from(5), "USD", "US", MerchantDetails::new(" "), urls()),
+                CheckoutRequest::new(
+                    "o1",
+                    Decimal::from(5),
+                    "USD",
+                    "US",
+                    MerchantDetails::new(" "),
+                    urls(),
+                ),
                 Rule::Required,
             ),
         ];

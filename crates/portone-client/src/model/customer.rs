@@ -74,13 +74,27 @@ pub struct Customer {
     #[serde(default, deserialize_with = "lenient::opt_nonempty")]
     pub name: Option<String>,
     /// The merchant's reference.
-    #[serde(default, alias = "customerRef", deserialize_with = "lenient::opt_nonempty")]
+    #[serde(
+        default,
+        alias = "customerRef",
+        deserialize_with = "lenient::opt_nonempty"
+    )]
     pub customer_ref: Option<String>,
     /// Email address.
-    #[serde(default, alias = "emailAddress", alias = "email", deserialize_with = "lenient::opt_nonempty")]
+    #[serde(
+        default,
+        alias = "emailAddress",
+        alias = "email",
+        deserialize_with = "lenient::opt_nonempty"
+    )]
     pub email_address: Option<String>,
     /// Phone number.
-    #[serde(default, alias = "phoneNumber", alias = "phone", deserialize_with = "lenient::opt_nonempty")]
+    #[serde(
+        default,
+        alias = "phoneNumber",
+        alias = "phone",
+        deserialize_with = "lenient::opt_nonempty"
+    )]
     pub phone_number: Option<String>,
     /// Fields this version does not model.
     #[serde(flatten)]

@@ -38,10 +38,18 @@ impl PaymentLinkStatus {
 #[non_exhaustive]
 pub struct PaymentLinkState {
     /// The merchant order id.
-    #[serde(default, alias = "merchant_order_ref", deserialize_with = "lenient::opt_nonempty")]
+    #[serde(
+        default,
+        alias = "merchant_order_ref",
+        deserialize_with = "lenient::opt_nonempty"
+    )]
     pub merchant_order_ref: Option<String>,
     /// PortOne's reference of the link.
-    #[serde(default, alias = "payment_link_ref", deserialize_with = "lenient::opt_nonempty")]
+    #[serde(
+        default,
+        alias = "payment_link_ref",
+        deserialize_with = "lenient::opt_nonempty"
+    )]
     pub payment_link_ref: Option<String>,
     /// The link's state.
     #[serde(default)]
@@ -63,16 +71,28 @@ pub struct PaymentLinkState {
 #[non_exhaustive]
 pub struct LinkTransaction {
     /// The payment channel's reference (`"0"` when none).
-    #[serde(default, alias = "channel_order_ref", deserialize_with = "lenient::opt_nonempty")]
+    #[serde(
+        default,
+        alias = "channel_order_ref",
+        deserialize_with = "lenient::opt_nonempty"
+    )]
     pub channel_order_ref: Option<String>,
     /// PortOne's order reference, when sent.
-    #[serde(default, alias = "order_ref", deserialize_with = "lenient::opt_nonempty")]
+    #[serde(
+        default,
+        alias = "order_ref",
+        deserialize_with = "lenient::opt_nonempty"
+    )]
     pub order_ref: Option<String>,
     /// When the attempt was made.
     #[serde(default, alias = "created_at")]
     pub created_at: Option<Timestamp>,
     /// The merchant order id.
-    #[serde(default, alias = "merchant_order_ref", deserialize_with = "lenient::opt_nonempty")]
+    #[serde(
+        default,
+        alias = "merchant_order_ref",
+        deserialize_with = "lenient::opt_nonempty"
+    )]
     pub merchant_order_ref: Option<String>,
     /// The attempt's status.
     #[serde(default)]

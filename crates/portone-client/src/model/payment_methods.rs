@@ -57,7 +57,12 @@ impl PaymentMethod {
     pub fn currencies(&self) -> Vec<&str> {
         self.currency
             .as_deref()
-            .map(|c| c.split(',').map(str::trim).filter(|c| !c.is_empty()).collect())
+            .map(|c| {
+                c.split(',')
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -78,7 +83,10 @@ pub struct PaymentMethods {
 impl PaymentMethods {
     /// The methods of one type, e.g. `CARD`.
     pub fn of_type(&self, kind: &str) -> &[PaymentMethod] {
-        self.by_type.get(kind).map(Vec::as_slice).unwrap_or_default()
+        self.by_type
+            .get(kind)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
     }
 
     /// Every method once (the `ALL` group when present, otherwise all groups).

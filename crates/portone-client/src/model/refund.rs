@@ -141,7 +141,11 @@ pub struct RefundDetail {
 #[non_exhaustive]
 pub struct Refunds {
     /// The amount this answer concerns (`amountToRefund`).
-    #[serde(default, alias = "amount_to_refund", deserialize_with = "lenient::opt_decimal")]
+    #[serde(
+        default,
+        alias = "amount_to_refund",
+        deserialize_with = "lenient::opt_decimal"
+    )]
     pub amount_to_refund: Option<Decimal>,
     /// The refund records (`refundDetails`).
     #[serde(default, alias = "refund_details")]

@@ -20,7 +20,11 @@ pub struct Route {
     )]
     pub routing_ref: Option<String>,
     /// The route's name.
-    #[serde(default, alias = "route_name", deserialize_with = "lenient::opt_nonempty")]
+    #[serde(
+        default,
+        alias = "route_name",
+        deserialize_with = "lenient::opt_nonempty"
+    )]
     pub name: Option<String>,
     /// The routing type, e.g. `failover`.
     #[serde(default, rename = "type", deserialize_with = "lenient::opt_nonempty")]

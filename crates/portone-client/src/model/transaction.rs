@@ -12,7 +12,11 @@ use crate::lenient;
 #[non_exhaustive]
 pub struct OrderStatus {
     /// PortOne's order reference (for capture and refunds).
-    #[serde(default, alias = "chaipay_order_ref", deserialize_with = "lenient::opt_nonempty")]
+    #[serde(
+        default,
+        alias = "chaipay_order_ref",
+        deserialize_with = "lenient::opt_nonempty"
+    )]
     pub order_ref: Option<String>,
     /// The payment channel's reference.
     #[serde(default, deserialize_with = "lenient::opt_nonempty")]
@@ -40,7 +44,9 @@ pub struct OrderStatus {
 impl OrderStatus {
     /// `true` only when the status is `Success`.
     pub fn is_paid(&self) -> bool {
-        self.status.as_ref().is_some_and(TransactionStatus::is_success)
+        self.status
+            .as_ref()
+            .is_some_and(TransactionStatus::is_success)
     }
 }
 
