@@ -807,6 +807,15 @@ impl Client {
                 let policy = O::policy(&object);
                 let object = verify_object(object, &[key], policy)
                     .map_err(|r| self.rejection::<O>(r, status, body))?;
+                // A signed answer about another order (a replayed answer) is not this call's.
+                if let Some(answered) = object.text_of("order_id")
+                    && answered != order_id
+                {
+                    return Err(decode_error(
+                        format!("{prefix}.order_id"),
+                        format!("is {answered:?}, but the request was for {order_id:?}"),
+                    ));
+                }
                 Verified::Object(object, prefix)
             }
             Envelope::Array(items) => {
