@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use backon::{ExponentialBuilder, Retryable};
-use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use secrecy::SecretString;
 use serde::de::DeserializeOwned;
@@ -699,11 +699,14 @@ impl Client {
         if let Some(key) = &call.idempotency_key {
             request = request.header(IDEMPOTENCY_KEY_HEADER, key.as_str());
         }
-        if let Some(body) = &call.body {
-            request = request
+        request = match &call.body {
+            Some(body) => request
                 .header(CONTENT_TYPE, "application/json")
-                .body(body.clone());
-        }
+                .body(body.clone()),
+            // Some front ends answer `411 Length Required` to a POST without a length.
+            None if call.method == Method::POST => request.header(CONTENT_LENGTH, "0"),
+            None => request,
+        };
         let post = call.method == Method::POST;
         let response = request
             .send()
