@@ -1,0 +1,352 @@
+//! The crate's [`Error`] and the provider error it carries.
+//!
+//! The question that matters after a failed payment call is *may Pivot have processed it?*
+//! [`Error::may_have_been_processed`] answers it: when it is `true`, do not simply create a new
+//! payment — retry with the same [`RequestId`] (creates and confirms are idempotent under it) or
+//! reconcile with [`Client::get_payment_session`](crate::Client::get_payment_session) /
+//! [`Client::get_payment_sessions_by_reference`](crate::Client::get_payment_sessions_by_reference).
+
+use std::fmt;
+use std::time::Duration;
+
+use http::StatusCode;
+use serde::Deserialize;
+
+use crate::auth::RequestId;
+use crate::model::wire_enum;
+
+/// Everything that can go wrong in this crate.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The request broke a documented limit and was **not sent**.
+    #[error("invalid request: `{field}` {message}")]
+    InvalidRequest {
+        /// The offending field, as Pivot names it (e.g. `statementDescriptor`).
+        field: String,
+        /// What is wrong with it.
+        message: String,
+    },
+
+    /// The client could not be configured (bad base URL, TLS back end failure).
+    #[error("invalid client configuration: {message}")]
+    Configuration {
+        /// What is wrong.
+        message: String,
+    },
+
+    /// The request failed before it reached Pivot (DNS, connect, TLS), or a read-only request
+    /// failed. Nothing was processed.
+    #[error("transport error: {source}")]
+    Transport {
+        /// The underlying HTTP client error.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// The request may have reached Pivot and been processed, but no usable answer came back: a
+    /// timeout or a lost connection after the request was written, or a 5xx answer to a
+    /// request that changes state.
+    ///
+    /// When [`request_id`](Error::request_id) is set, sending the same request again with that
+    /// `X-REQUEST-ID` is safe (Pivot replays the original answer); otherwise reconcile by
+    /// reading the resource back before acting again.
+    #[error("the request may have been processed by Pivot: {reason}")]
+    Ambiguous {
+        /// What happened.
+        reason: String,
+        /// The HTTP status, when Pivot answered.
+        status: Option<StatusCode>,
+        /// The idempotency key the request carried.
+        request_id: Option<RequestId>,
+        /// The underlying HTTP client error, if any.
+        #[source]
+        source: Option<reqwest::Error>,
+    },
+
+    /// Pivot answered with an error.
+    #[error("{0}")]
+    Provider(Box<ProviderError>),
+
+    /// A response (or callback body) could not be decoded.
+    #[error("could not decode the response at `{path}`: {message}")]
+    Decode {
+        /// The path of the field that failed, e.g. `data.chargeDetails[0].amount.value`.
+        path: String,
+        /// What was wrong with it.
+        message: String,
+        /// The HTTP status of the response, if this was a response.
+        status: Option<StatusCode>,
+        /// The start of the body, with card numbers, CVCs, tokens and secrets masked.
+        excerpt: String,
+        /// Whether the request that produced this response changed state on Pivot's side
+        /// (a successful answer to a create, confirm, cancel, capture or refund).
+        processed: bool,
+    },
+
+    /// An inbound callback was rejected.
+    #[error("callback rejected: {0}")]
+    Webhook(#[from] WebhookError),
+
+    /// Card encryption failed, usually because the session's `encryptionKey` is not a Base64
+    /// RSA SubjectPublicKeyInfo.
+    #[error("card encryption failed: {message}")]
+    Encryption {
+        /// What went wrong.
+        message: String,
+    },
+}
+
+impl Error {
+    pub(crate) fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::InvalidRequest {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn encryption(message: impl Into<String>) -> Self {
+        Self::Encryption {
+            message: message.into(),
+        }
+    }
+
+    /// Whether Pivot may have processed the request. When `true`, never send a *new* payment
+    /// for the same purchase: retry with the same [`RequestId`] or reconcile first.
+    pub fn may_have_been_processed(&self) -> bool {
+        match self {
+            Self::Ambiguous { .. } => true,
+            Self::Decode { processed, .. } => *processed,
+            _ => false,
+        }
+    }
+
+    /// Whether sending the same call again is safe and may succeed: transport failures before
+    /// sending, rate limits and gateway errors, and ambiguous outcomes of calls that carry an
+    /// `X-REQUEST-ID` (retry with the same id).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Transport { .. } => true,
+            Self::Ambiguous { request_id, .. } => request_id.is_some(),
+            Self::Provider(p) => {
+                p.status == StatusCode::TOO_MANY_REQUESTS
+                    || p.status == StatusCode::REQUEST_TIMEOUT
+                    || p.status.is_server_error()
+            }
+            _ => false,
+        }
+    }
+
+    /// The HTTP status of Pivot's answer, when there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Provider(p) => Some(p.status),
+            Self::Ambiguous { status, .. } | Self::Decode { status, .. } => *status,
+            _ => None,
+        }
+    }
+
+    /// Pivot's error code (`api_validation_error`, `idempotency_error`, …), when it sent one.
+    pub fn provider_code(&self) -> Option<&str> {
+        match self {
+            Self::Provider(p) => p.code.as_ref().map(ErrorCode::as_str),
+            _ => None,
+        }
+    }
+
+    /// The `X-REQUEST-ID` the failed request carried, if any.
+    pub fn request_id(&self) -> Option<&RequestId> {
+        match self {
+            Self::Ambiguous { request_id, .. } => request_id.as_ref(),
+            Self::Provider(p) => p.request_id.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The provider error, when Pivot answered with one.
+    pub fn as_provider(&self) -> Option<&ProviderError> {
+        match self {
+            Self::Provider(p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+/// An error answer from Pivot.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct ProviderError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The `code` field (`api_validation_error`, `credentials_invalid`, …).
+    pub code: Option<ErrorCode>,
+    /// The `message` field.
+    pub message: Option<String>,
+    /// The `error.type` field.
+    pub error_type: Option<ErrorType>,
+    /// The `error.details` field: which request fields were invalid.
+    pub details: Vec<ErrorDetail>,
+    /// The trace id to quote to Pivot support (`error.trace_id` or `error.traceId`).
+    pub trace_id: Option<String>,
+    /// The `X-REQUEST-ID` the request carried, if any.
+    pub request_id: Option<RequestId>,
+    /// The delay Pivot asked for in `Retry-After`, if any.
+    pub retry_after: Option<Duration>,
+    /// The start of the body, with card numbers, CVCs, tokens and secrets masked.
+    pub body_excerpt: String,
+}
+
+impl fmt::Display for ProviderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Pivot answered HTTP {}", self.status.as_u16())?;
+        if let Some(code) = &self.code {
+            write!(f, " {code}")?;
+        }
+        if let Some(message) = &self.message {
+            write!(f, ": {message}")?;
+        }
+        for detail in &self.details {
+            match (&detail.field, &detail.message) {
+                (Some(field), Some(message)) => write!(f, "; {field}: {message}")?,
+                (None, Some(message)) => write!(f, "; {message}")?,
+                (Some(field), None) => write!(f, "; {field}")?,
+                (None, None) => {}
+            }
+        }
+        if let Some(trace) = &self.trace_id {
+            write!(f, " (trace id {trace})")?;
+        }
+        Ok(())
+    }
+}
+
+/// One invalid field reported in `error.details`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ErrorDetail {
+    /// The field name, when Pivot named one.
+    #[serde(deserialize_with = "crate::de::opt_string")]
+    pub field: Option<String>,
+    /// What is wrong with it.
+    #[serde(deserialize_with = "crate::de::opt_string")]
+    pub message: Option<String>,
+}
+
+wire_enum! {
+    /// `error.type`.
+    pub enum ErrorType {
+        /// Validation error or invalid request (usually 4xx).
+        ApiError => "API_ERROR",
+        /// Error on Pivot's side (usually 5xx).
+        GatewayError => "GATEWAY_ERROR",
+        /// Error from one of Pivot's payment channels.
+        PartnerError => "PARTNER_ERROR",
+    }
+}
+
+wire_enum! {
+    /// Pivot's error `code`.
+    pub enum ErrorCode {
+        /// 400: the request was invalid, or a downstream provider failed.
+        ApiValidationError => "api_validation_error",
+        /// 401: the access token is invalid.
+        CredentialsInvalid => "credentials_invalid",
+        /// 403: the merchant setup is incomplete (e.g. no redirect URL configured).
+        ResourceNotComplete => "resource_not_complete",
+        /// 403: the credentials lack the permission.
+        ForbiddenAccess => "forbidden_access",
+        /// 404: no such URL.
+        NotFound => "not_found",
+        /// 404: no resource with that id.
+        ResourceMissing => "resource_missing",
+        /// 409: a record with these details exists already.
+        DuplicateError => "duplicate_error",
+        /// 409: the same `X-REQUEST-ID` was sent with a different payload.
+        IdempotencyError => "idempotency_error",
+        /// 429: rate limited.
+        FrequencyAboveLimit => "frequency_above_limit",
+        /// 400: not enough balance (reported for inquiries on behalf of a master account).
+        BalanceInsufficient => "balance_insufficient",
+        /// 500.
+        InternalError => "internal_error",
+        /// 502.
+        BadGateway => "bad_gateway",
+        /// 503.
+        ServiceUnavailable => "service_unavailable",
+        /// 504.
+        GatewayTimeout => "gateway_timeout",
+    }
+}
+
+/// Why an inbound callback was rejected.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WebhookError {
+    /// The request has no `X-API-Key` header.
+    #[error("the X-API-Key header is missing")]
+    MissingApiKey,
+    /// The `X-API-Key` header does not match the configured Callback API Key.
+    #[error("the X-API-Key header does not match the Callback API Key")]
+    ApiKeyMismatch,
+    /// The request is not a `POST`.
+    #[error("callbacks are POST requests, got {0}")]
+    Method(http::Method),
+}
+
+/// The `error` object of an error envelope, as sent.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct WireError {
+    #[serde(rename = "type", deserialize_with = "crate::de::opt_enum")]
+    pub(crate) error_type: Option<ErrorType>,
+    #[serde(deserialize_with = "crate::de::null_as_empty")]
+    pub(crate) details: Vec<ErrorDetail>,
+    #[serde(alias = "traceId", deserialize_with = "crate::de::opt_string")]
+    pub(crate) trace_id: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn provider(status: u16) -> Error {
+        Error::Provider(Box::new(ProviderError {
+            status: StatusCode::from_u16(status).unwrap_or(StatusCode::IM_A_TEAPOT),
+            code: None,
+            message: None,
+            error_type: None,
+            details: Vec::new(),
+            trace_id: None,
+            request_id: None,
+            retry_after: None,
+            body_excerpt: String::new(),
+        }))
+    }
+
+    #[test]
+    fn only_ambiguous_outcomes_may_have_been_processed() {
+        let ambiguous = Error::Ambiguous {
+            reason: "timeout".into(),
+            status: None,
+            request_id: None,
+            source: None,
+        };
+        assert!(ambiguous.may_have_been_processed());
+        assert!(!ambiguous.is_retryable(), "no idempotency key: reconcile");
+        assert!(!provider(400).may_have_been_processed());
+        assert!(!Error::invalid("x", "y").may_have_been_processed());
+    }
+
+    #[test]
+    fn rate_limits_and_gateway_errors_are_retryable_validation_errors_are_not() {
+        assert!(provider(429).is_retryable());
+        assert!(provider(503).is_retryable());
+        assert!(!provider(400).is_retryable());
+        assert!(!provider(409).is_retryable());
+        assert_eq!(
+            provider(503).status(),
+            Some(StatusCode::SERVICE_UNAVAILABLE)
+        );
+    }
+}
