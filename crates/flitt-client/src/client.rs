@@ -249,12 +249,23 @@ pub(crate) trait Operation {
     const CHANGES_STATE: bool = true;
 
     fn order_id(request: &Self::Request) -> &str;
+    /// Values of the request that must never appear in an error (card number, CVV2).
+    fn sensitive(_request: &Self::Request) -> Vec<String> {
+        Vec::new()
+    }
     fn params(request: &Self::Request, merchant_id: u64) -> Result<Params>;
     /// Whether an answer must be signed.
     fn policy(_object: &RawObject) -> SignaturePolicy {
         SignaturePolicy::Required
     }
     fn decode(verified: Verified) -> std::result::Result<Self::Output, FieldError>;
+}
+
+/// What a call knows while it interprets an answer.
+struct CallContext<'a> {
+    order_id: &'a str,
+    /// Keys and card data to mask in any excerpt or message kept in an error.
+    redact: Vec<String>,
 }
 
 /// A verified answer.
@@ -310,8 +321,9 @@ operation!(CheckoutUrlOp, CheckoutRequest => CheckoutUrl, "checkout_url", "check
 operation!(CheckoutTokenOp, CheckoutRequest => CheckoutToken, "checkout_token", "checkout/token", {
     fn policy(_object: &RawObject) -> SignaturePolicy { SignaturePolicy::IfPresent }
 } decode: CheckoutToken::from_raw);
-operation!(RecurringOp, RecurringRequest => Order, "recurring", "recurring", {}
-    decode: Order::from_raw);
+operation!(RecurringOp, RecurringRequest => Order, "recurring", "recurring", {
+    fn sensitive(request: &RecurringRequest) -> Vec<String> { request.sensitive_values() }
+} decode: Order::from_raw);
 operation!(StatusOp, StatusRequest => Order, "order_status", "status/order_id", {
     const RETRY_SAFE: bool = true;
     const CHANGES_STATE: bool = false;
@@ -324,8 +336,10 @@ operation!(CaptureOp, CaptureRequest => Capture, "capture", "capture/order_id", 
 } decode: Capture::from_raw);
 operation!(P2pCreditOp, P2pCreditRequest => Order, "p2p_credit", "p2pcredit", {
     const KEY: KeyKind = KeyKind::Credit;
+    fn sensitive(request: &P2pCreditRequest) -> Vec<String> { request.sensitive_values() }
 } decode: Order::from_raw);
 operation!(ThreeDsStep1Op, ThreeDsStep1Request => ThreeDsStep1Response, "three_ds_step1", "3dsecure_step1", {
+    fn sensitive(request: &ThreeDsStep1Request) -> Vec<String> { request.sensitive_values() }
     fn policy(object: &RawObject) -> SignaturePolicy {
         // A challenge carries no payment state; an order must be signed.
         if object.get("acs_url").is_some() { SignaturePolicy::IfPresent } else { SignaturePolicy::Required }
@@ -657,8 +671,19 @@ impl Client {
             let key = self.inner.credentials.key(O::KEY)?;
             let (body, protocol) = encode_request(&params, key);
             let url = self.endpoint(O::PATH)?;
-            let order_id = O::order_id(request);
-            let attempt = || self.send_once::<O>(&url, &body, protocol, order_id);
+            let mut redact: Vec<String> = self
+                .inner
+                .credentials
+                .secrets()
+                .into_iter()
+                .map(str::to_owned)
+                .collect();
+            redact.extend(O::sensitive(request));
+            let ctx = CallContext {
+                order_id: O::order_id(request),
+                redact,
+            };
+            let attempt = || self.send_once::<O>(&url, &body, protocol, &ctx);
             if O::RETRY_SAFE && self.inner.max_retries > 0 {
                 let backoff = ExponentialBuilder::default()
                     .with_min_delay(Duration::from_millis(200))
@@ -694,7 +719,7 @@ impl Client {
         url: &Url,
         body: &[u8],
         protocol: Protocol,
-        order_id: &str,
+        ctx: &CallContext<'_>,
     ) -> Result<O::Output> {
         let started = std::time::Instant::now();
         let response = self
@@ -710,13 +735,13 @@ impl Client {
             .await;
         let response = match response {
             Ok(r) => r,
-            Err(e) => return Err(self.send_error::<O>(e, order_id)),
+            Err(e) => return Err(self.send_error::<O>(e, ctx.order_id)),
         };
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = match response.bytes().await {
             Ok(b) => b,
-            Err(e) => return Err(self.send_error::<O>(e, order_id)),
+            Err(e) => return Err(self.send_error::<O>(e, ctx.order_id)),
         };
         tracing::debug!(
             status = status.as_u16(),
@@ -724,7 +749,7 @@ impl Client {
             protocol = ?protocol,
             "flitt answered"
         );
-        self.interpret::<O>(status, &headers, &bytes, order_id)
+        self.interpret::<O>(status, &headers, &bytes, ctx)
     }
 
     fn send_error<O: Operation>(&self, e: reqwest::Error, order_id: &str) -> Error {
@@ -748,8 +773,9 @@ impl Client {
         }
     }
 
-    fn excerpt(&self, body: &[u8]) -> String {
-        scrub(body, &self.inner.credentials.secrets())
+    fn excerpt(&self, body: &[u8], ctx: &CallContext<'_>) -> String {
+        let redact: Vec<&str> = ctx.redact.iter().map(String::as_str).collect();
+        scrub(body, &redact)
     }
 
     fn interpret<O: Operation>(
@@ -757,15 +783,16 @@ impl Client {
         status: StatusCode,
         headers: &HeaderMap,
         body: &[u8],
-        order_id: &str,
+        ctx: &CallContext<'_>,
     ) -> Result<O::Output> {
+        let order_id = ctx.order_id;
         let decode_error = |path: String, message: String| {
             Error::Decode(Box::new(DecodeError {
                 operation: O::NAME,
                 status,
                 path,
                 message,
-                body_excerpt: self.excerpt(body),
+                body_excerpt: self.excerpt(body, ctx),
                 may_have_been_processed: O::CHANGES_STATE,
             }))
         };
@@ -784,16 +811,17 @@ impl Client {
                 code: failure.error_code,
                 message: failure
                     .error_message
+                    .map(|m| self.excerpt(m.as_bytes(), ctx))
                     .unwrap_or_else(|| "request failed without a message".to_owned()),
                 request_id: failure.request_id,
-                body_excerpt: self.excerpt(body),
+                body_excerpt: self.excerpt(body, ctx),
                 retry_after: retry_after(headers, &self.inner.clock),
             };
             tracing::info!(code = ?error.code.as_ref().map(|c| c.code()), "flitt refused the request");
             return Err(Error::Provider(Box::new(error)));
         }
         if !status.is_success() {
-            return Err(self.status_error::<O>(status, headers, body, order_id));
+            return Err(self.status_error::<O>(status, headers, body, ctx));
         }
         let envelope = envelope.map_err(|e| decode_error(e.path, e.message))?;
         let key = self.inner.credentials.key(O::KEY)?;
@@ -806,7 +834,7 @@ impl Client {
                 };
                 let policy = O::policy(&object);
                 let object = verify_object(object, &[key], policy)
-                    .map_err(|r| self.rejection::<O>(r, status, body))?;
+                    .map_err(|r| self.rejection::<O>(r, status, body, ctx))?;
                 // A signed answer about another order (a replayed answer) is not this call's.
                 if let Some(answered) = object.text_of("order_id")
                     && answered != order_id
@@ -824,7 +852,7 @@ impl Client {
                     let policy = O::policy(&item);
                     out.push(
                         verify_object(item, &[key], policy)
-                            .map_err(|r| self.rejection::<O>(r, status, body))?,
+                            .map_err(|r| self.rejection::<O>(r, status, body, ctx))?,
                     );
                 }
                 Verified::Array(out)
@@ -838,6 +866,7 @@ impl Client {
         rejection: Rejection,
         status: StatusCode,
         body: &[u8],
+        ctx: &CallContext<'_>,
     ) -> Error {
         match rejection {
             Rejection::MissingSignature | Rejection::BadSignature => {
@@ -860,7 +889,7 @@ impl Client {
                     status,
                     path: e.path,
                     message: e.message,
-                    body_excerpt: self.excerpt(body),
+                    body_excerpt: self.excerpt(body, ctx),
                     may_have_been_processed: O::CHANGES_STATE,
                 }))
             }
@@ -872,14 +901,19 @@ impl Client {
         status: StatusCode,
         headers: &HeaderMap,
         body: &[u8],
-        order_id: &str,
+        ctx: &CallContext<'_>,
     ) -> Error {
+        let order_id = ctx.order_id;
         let reason = status.canonical_reason().unwrap_or("unexpected status");
         if status.is_server_error() && !O::RETRY_SAFE {
             return Error::Ambiguous {
                 operation: O::NAME,
                 order_id: Some(order_id.to_owned()),
-                message: format!("HTTP {} {reason}: {}", status.as_u16(), self.excerpt(body)),
+                message: format!(
+                    "HTTP {} {reason}: {}",
+                    status.as_u16(),
+                    self.excerpt(body, ctx)
+                ),
                 status: Some(status),
                 retry_safe: false,
                 source: None,
@@ -891,7 +925,7 @@ impl Client {
             code: None,
             message: format!("HTTP {} {reason}", status.as_u16()),
             request_id: None,
-            body_excerpt: self.excerpt(body),
+            body_excerpt: self.excerpt(body, ctx),
             retry_after: retry_after(headers, &self.inner.clock),
         }))
     }

@@ -81,6 +81,13 @@ impl P2pCreditRequest {
         &self.order_id
     }
 
+    pub(crate) fn sensitive_values(&self) -> Vec<String> {
+        match &self.receiver {
+            PayoutReceiver::CardNumber(card) => vec![card.expose().to_owned()],
+            _ => Vec::new(),
+        }
+    }
+
     pub(crate) fn params(&self, merchant_id: u64) -> Result<Params> {
         let mut p = Params::new();
         p.text("order_id", &self.order_id, limits::ORDER_ID)?;

@@ -124,6 +124,10 @@ impl RecurringRequest {
         &self.order_id
     }
 
+    pub(crate) fn sensitive_values(&self) -> Vec<String> {
+        self.cvv2.iter().map(|c| c.expose().to_owned()).collect()
+    }
+
     pub(crate) fn params(&self, merchant_id: u64) -> Result<Params> {
         let mut p = Params::new();
         p.text("order_id", &self.order_id, limits::ORDER_ID)?;

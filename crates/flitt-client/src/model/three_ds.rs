@@ -133,6 +133,13 @@ impl ThreeDsStep1Request {
         &self.order_id
     }
 
+    pub(crate) fn sensitive_values(&self) -> Vec<String> {
+        vec![
+            self.card.number.expose().to_owned(),
+            self.card.cvv2.expose().to_owned(),
+        ]
+    }
+
     pub(crate) fn params(&self, merchant_id: u64) -> Result<Params> {
         let mut p = Params::new();
         p.text("order_id", &self.order_id, limits::ORDER_ID)?;
