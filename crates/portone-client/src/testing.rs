@@ -406,7 +406,9 @@ impl fmt::Debug for RecordedRequest {
             .headers
             .iter()
             .map(|(k, v)| {
-                if k.eq_ignore_ascii_case("authorization") {
+                let sensitive = k.eq_ignore_ascii_case("authorization")
+                    || k.to_ascii_lowercase().ends_with("-key");
+                if sensitive {
                     (k.as_str(), "[redacted]")
                 } else {
                     (k.as_str(), v.as_str())
@@ -435,6 +437,7 @@ struct State {
     whitelisted: Mutex<bool>,
     scripts: Mutex<HashMap<Operation, VecDeque<Scripted>>>,
     requests: Mutex<Vec<RecordedRequest>>,
+    prepared: Mutex<HashMap<u64, HttpMockResponse>>,
     next_id: AtomicU64,
 }
 
@@ -490,6 +493,7 @@ impl MockGateway {
             whitelisted: Mutex::new(false),
             scripts: Mutex::new(HashMap::new()),
             requests: Mutex::new(Vec::new()),
+            prepared: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(1),
         });
         let matcher_state = Arc::clone(&state);
@@ -567,14 +571,32 @@ impl MockGateway {
             let handler_state = Arc::clone(&self.state);
             // A delay is part of an httpmock mock's definition, so a delayed reply gets its
             // own mock that matches only while it is next in line.
+            // The answer is prepared (request recorded, script consumed) when the request
+            // matches, so a client that gives up during the delay still counts as a hit.
             let _mock = self.server.mock(move |when, then| {
                 when.is_true(move |req: &HttpMockRequest| {
-                    route_of(req).is_some_and(|(op, _)| {
+                    let mine = route_of(req).is_some_and(|(op, _)| {
                         op == operation && matcher_state.front_delay_id(op) == Some(id)
-                    })
+                    });
+                    if mine {
+                        let response = handle(&matcher_state, req);
+                        lock(&matcher_state.prepared).insert(id, response);
+                    }
+                    mine
                 });
                 then.delay(delay)
-                    .respond_with(move |req: &HttpMockRequest| handle(&handler_state, req));
+                    .respond_with(move |_req: &HttpMockRequest| {
+                        lock(&handler_state.prepared)
+                            .remove(&id)
+                            .unwrap_or_else(|| {
+                                error(
+                                    500,
+                                    "5000",
+                                    "PAYMENT_SYSTEM_ERROR",
+                                    "mock: no prepared answer",
+                                )
+                            })
+                    });
             });
         }
     }

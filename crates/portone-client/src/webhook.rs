@@ -208,7 +208,7 @@ impl Verifier {
         let amount = raw_amount(body)?;
         let values = signed_values(&map, &PAYMENT_WEBHOOK_SIGNED_FIELDS, &amount, &[]);
         self.check(&as_pairs(&values), &signature)?;
-        parse_typed(body)
+        parse_typed::<PaymentWebhookWire>(body).map(PaymentWebhook::from)
     }
 
     /// Verifies a payment-link webhook's raw JSON body and parses it.
@@ -495,83 +495,142 @@ impl Redirect {
 
 /// A verified payment webhook. The signed fields are at the top; the rest is in
 /// [`PaymentWebhook::details`].
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentWebhook {
     /// Amount (signed).
-    #[serde(default, deserialize_with = "lenient::opt_decimal")]
     pub amount: Option<Decimal>,
     /// Currency (signed).
-    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
     pub currency: Option<String>,
     /// PortOne's order reference (signed).
-    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
     pub order_ref: Option<String>,
     /// The payment channel's reference (signed).
-    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
     pub channel_order_ref: Option<String>,
     /// The merchant order id (signed).
-    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
     pub merchant_order_ref: Option<String>,
     /// Country code (signed).
-    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
     pub country_code: Option<String>,
     /// Status (signed). Only `Success` means paid.
     pub status: TransactionStatus,
     /// Channel key (signed).
-    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
     pub channel_key: Option<String>,
     /// Method name (signed), e.g. `Payletter Credit Card`.
-    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
     pub method_name: Option<String>,
     /// The fields the signature does not cover.
-    #[serde(flatten)]
     pub details: PaymentWebhookDetails,
 }
 
 /// The fields of a payment webhook that the signature does **not** cover.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentWebhookDetails {
     /// Result code.
-    #[serde(default)]
     pub status_code: Option<ResultCode>,
     /// Result name.
-    #[serde(default, alias = "status_message")]
     pub status_reason: Option<StatusReason>,
     /// The channel's reason text.
-    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
     pub status_channel_reason: Option<String>,
     /// Method key.
-    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
     pub method_key: Option<String>,
     /// Method sub-type.
-    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
     pub method_sub_type: Option<String>,
     /// When the payment was made (Go format).
-    #[serde(default)]
     pub created_at: Option<Timestamp>,
     /// Refunds are allowed.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub is_refund_allowed: Option<bool>,
     /// Several partial refunds are allowed.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub is_multi_refund_allowed: Option<bool>,
     /// The environment the payment was made in.
-    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
     pub environment: Option<String>,
     /// The payment link the payment came through.
-    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
     pub payment_link_ref: Option<String>,
     /// The masked card number.
-    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
     pub masked_card_number: Option<String>,
     /// The refund status, when refunded.
-    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
     pub refund_status: Option<String>,
     /// Every other field (buyer, merchant, cross-border and installment details, …).
-    #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// The payment webhook as sent: one flat object (so a failing field is named by its path).
+#[derive(Deserialize)]
+struct PaymentWebhookWire {
+    #[serde(default, deserialize_with = "lenient::opt_decimal")]
+    amount: Option<Decimal>,
+    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
+    currency: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
+    order_ref: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
+    channel_order_ref: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
+    merchant_order_ref: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
+    country_code: Option<String>,
+    status: TransactionStatus,
+    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
+    channel_key: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
+    method_name: Option<String>,
+    #[serde(default)]
+    status_code: Option<ResultCode>,
+    #[serde(default, alias = "status_message")]
+    status_reason: Option<StatusReason>,
+    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
+    status_channel_reason: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
+    method_key: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
+    method_sub_type: Option<String>,
+    #[serde(default)]
+    created_at: Option<Timestamp>,
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    is_refund_allowed: Option<bool>,
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    is_multi_refund_allowed: Option<bool>,
+    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
+    environment: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
+    payment_link_ref: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
+    masked_card_number: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
+    refund_status: Option<String>,
+    #[serde(flatten)]
+    extra: Map<String, Value>,
+}
+
+impl From<PaymentWebhookWire> for PaymentWebhook {
+    fn from(w: PaymentWebhookWire) -> Self {
+        let mut extra = w.extra;
+        extra.remove("signature_hash");
+        Self {
+            amount: w.amount,
+            currency: w.currency,
+            order_ref: w.order_ref,
+            channel_order_ref: w.channel_order_ref,
+            merchant_order_ref: w.merchant_order_ref,
+            country_code: w.country_code,
+            status: w.status,
+            channel_key: w.channel_key,
+            method_name: w.method_name,
+            details: PaymentWebhookDetails {
+                status_code: w.status_code,
+                status_reason: w.status_reason,
+                status_channel_reason: w.status_channel_reason,
+                method_key: w.method_key,
+                method_sub_type: w.method_sub_type,
+                created_at: w.created_at,
+                is_refund_allowed: w.is_refund_allowed,
+                is_multi_refund_allowed: w.is_multi_refund_allowed,
+                environment: w.environment,
+                payment_link_ref: w.payment_link_ref,
+                masked_card_number: w.masked_card_number,
+                refund_status: w.refund_status,
+                extra,
+            },
+        }
+    }
 }
 
 /// A verified payment-link webhook.

@@ -345,8 +345,9 @@ pub struct TokenizedCard {
     pub card_type: Option<String>,
 }
 
-/// A card saved by PortOne or in the merchant's card vault.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// A card saved by PortOne or in the merchant's card vault. `Debug` masks the card number to
+/// its first six and last four digits even when PortOne sends it unmasked.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct SavedCard {
     /// The card token.
@@ -366,6 +367,40 @@ pub struct SavedCard {
     /// Payment-channel tokens of the card, e.g. `STRIPE_CUSTOMER_TOKEN`.
     #[serde(default, deserialize_with = "string_map")]
     pub payment_channel_token: BTreeMap<String, String>,
+}
+
+impl fmt::Debug for SavedCard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SavedCard")
+            .field("token", &self.token)
+            .field(
+                "partial_card_number",
+                &self.partial_card_number.as_deref().map(mask_card_number),
+            )
+            .field("expiry_month", &self.expiry_month)
+            .field("expiry_year", &self.expiry_year)
+            .field("card_type", &self.card_type)
+            .field("payment_channel_token", &self.payment_channel_token)
+            .finish()
+    }
+}
+
+/// Masks a card number that arrives with more than its first six and last four digits visible
+/// (`4242 4242 4242 4242` → `424242******4242`); anything else is returned unchanged.
+pub fn mask_card_number(number: &str) -> String {
+    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() > 10
+        && digits.len() == number.chars().filter(|c| !matches!(c, ' ' | '-')).count()
+    {
+        format!(
+            "{}{}{}",
+            &digits[..6],
+            "*".repeat(digits.len() - 10),
+            &digits[digits.len() - 4..]
+        )
+    } else {
+        number.to_owned()
+    }
 }
 
 impl SavedCard {
@@ -572,6 +607,18 @@ mod tests {
             .is_err()
         );
         assert!(Cvv::new("12").is_err());
+    }
+
+    #[test]
+    fn unmasked_numbers_are_masked_in_debug() {
+        assert_eq!(mask_card_number("4242 4242 4242 4242"), "424242******4242");
+        assert_eq!(mask_card_number("424242******4242"), "424242******4242");
+        assert_eq!(mask_card_number("************4242"), "************4242");
+        let card: SavedCard = serde_json::from_str(
+            r#"{"token":"97daee740bb84a6d907dfe46fca1139e","partial_card_number":"4242 4242 4242 4242"}"#,
+        )
+        .expect("card");
+        assert!(!format!("{card:?}").contains("4242 4242 4242 4242"));
     }
 
     #[test]
