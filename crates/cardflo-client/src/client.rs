@@ -1036,7 +1036,11 @@ fn classify(
 fn decode<T: DeserializeOwned>(call: &Call<'_>, answer: &Answer) -> Result<T, Error> {
     let mut deserializer = serde_json::Deserializer::from_slice(&answer.body);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        let path = e.path().to_string();
+        // A syntax error outside any field is reported for the whole body.
+        let path = match e.path().to_string() {
+            p if p == "?" => ".".to_owned(),
+            p => p,
+        };
         let error = Error::from(DecodeError::new(
             call.operation,
             answer.status,

@@ -197,7 +197,10 @@ pub fn parse(body: &[u8]) -> Result<Notification, Error> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         WebhookError::Payload {
-            path: e.path().to_string(),
+            path: match e.path().to_string() {
+                p if p == "?" => ".".to_owned(),
+                p => p,
+            },
             message: scrub::text(&e.inner().to_string()),
             body_excerpt: scrub::excerpt(body),
         }
