@@ -844,11 +844,8 @@ mod tests {
     fn urls_keep_a_base_path_and_encode_ids() {
         let client = Client::builder("sk_test_abc")
             .base_url("https://proxy.example/moment/")
-            .build();
-        let client = match client {
-            Ok(client) => client,
-            Err(e) => return assert!(false, "{e}"),
-        };
+            .build()
+            .expect("a valid configuration");
         assert_eq!(
             client.url(&["collect", "payments", "pay/../x?y"]).as_str(),
             "https://proxy.example/moment/collect/payments/pay%2F..%2Fx%3Fy"

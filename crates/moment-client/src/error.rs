@@ -326,12 +326,11 @@ impl ProviderError {
         self.replayed
     }
 
-    /// Whether Moment may have acted on the request: a `5xx` or a `409 Conflict` answer to a
-    /// `POST`, or any replayed answer.
+    /// Whether Moment may have acted on the request: a `5xx` answer to a `POST`, or a conflict
+    /// on its idempotency key (an earlier request with that key was, or is being, processed).
     pub fn may_have_been_processed(&self) -> bool {
         self.post
             && (self.status.is_server_error()
-                || self.replayed
                 || self.kind == ProviderErrorKind::IdempotencyConflict)
     }
 
