@@ -623,7 +623,7 @@ impl MockGateway {
 fn segments_of(path: &str) -> Vec<String> {
     path.trim_matches('/')
         .split('/')
-        .map(|s| percent_decode(s))
+        .map(percent_decode)
         .collect()
 }
 
