@@ -99,3 +99,8 @@ pub use client::{Client, ClientBuilder};
 pub use error::{Error, Result};
 pub use model::{Currency, ErrorCode, OrderStatus};
 pub use secrecy;
+
+/// The README's examples, compiled with the doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExamples;

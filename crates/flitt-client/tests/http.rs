@@ -478,10 +478,7 @@ fn dropping_server() -> (String, Arc<AtomicUsize>) {
             let mut buffer = Vec::new();
             let mut chunk = [0u8; 4096];
             // Read the head and the announced body, then hang up.
-            loop {
-                let Ok(n) = stream.read(&mut chunk) else {
-                    break;
-                };
+            while let Ok(n) = stream.read(&mut chunk) {
                 if n == 0 {
                     break;
                 }

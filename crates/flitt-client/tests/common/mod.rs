@@ -115,19 +115,22 @@ impl Seen {
     }
 }
 
+/// A scripted answer: status, headers, body.
+type Answer = (u16, Vec<(String, String)>, String);
+
 /// A loopback server that records every request and answers from a script (the last answer
 /// repeats).
 pub struct Recorder {
     pub server: MockServer,
     pub seen: Arc<Mutex<Vec<Seen>>>,
-    answers: Arc<Mutex<Vec<(u16, Vec<(String, String)>, String)>>>,
+    answers: Arc<Mutex<Vec<Answer>>>,
 }
 
 impl Recorder {
     pub async fn start() -> Self {
         let server = MockServer::start_async().await;
         let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
-        let answers: Arc<Mutex<Vec<(u16, Vec<(String, String)>, String)>>> = Arc::default();
+        let answers: Arc<Mutex<Vec<Answer>>> = Arc::default();
         let (s, a) = (Arc::clone(&seen), Arc::clone(&answers));
         server
             .mock_async(move |when, then| {
