@@ -97,7 +97,7 @@ pub mod webhook;
 pub use auth::Credentials;
 pub use client::{Client, ClientBuilder};
 pub use error::{Error, Result};
-pub use model::{Currency, ErrorCode, OrderStatus};
+pub use model::{Currency, ErrorCode, OrderStatus, ProtocolVersion};
 pub use secrecy;
 
 /// The README's examples, compiled with the doc tests.

@@ -30,7 +30,10 @@ pub(crate) fn check_text(key: &'static str, value: &str) -> Result<()> {
             "must not contain `|` (Flitt refuses it: error 1034)",
         ));
     }
-    if value.chars().any(|c| c.is_control()) {
+    if value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
         return Err(Error::invalid(key, "must not contain control characters"));
     }
     Ok(())

@@ -92,7 +92,11 @@ async fn recurring_approves_declines_and_errors_as_scripted() {
     let gateway = MockGateway::start().await;
     let client = gateway.client();
 
-    let approved = client.recurring(&charge("r-1")).await.unwrap();
+    // An explicit `version` takes part in the signature the gateway checks.
+    let approved = client
+        .recurring(&charge("r-1").version(flitt_client::ProtocolVersion::V1_0_1))
+        .await
+        .unwrap();
     assert!(approved.is_approved());
     assert!(approved.decline().is_none());
 

@@ -192,6 +192,27 @@ open_enum! {
     }
 }
 
+/// The protocol `version` a request may state explicitly (Flitt assumes `1.0.1` when it is
+/// absent). Protocol 2.0 is chosen by the client itself where the API needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProtocolVersion {
+    /// `1.0.1`, the default.
+    V1_0_1,
+    /// `1.0`, deprecated by Flitt.
+    V1_0,
+}
+
+impl ProtocolVersion {
+    /// The value sent.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProtocolVersion::V1_0_1 => "1.0.1",
+            ProtocolVersion::V1_0 => "1.0",
+        }
+    }
+}
+
 /// An ISO 4217 currency code, three upper-case letters (e.g. `GEL`).
 ///
 /// ```

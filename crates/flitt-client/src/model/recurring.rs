@@ -1,8 +1,8 @@
 //! `recurring`: charge a saved card with its `rectoken`, host to host (no 3-D Secure).
 
 use crate::error::Result;
-use crate::model::Currency;
 use crate::model::card::Cvv2;
+use crate::model::{Currency, ProtocolVersion};
 use crate::params::{Params, limits};
 
 /// A charge of a saved card (`POST /api/recurring`).
@@ -40,6 +40,7 @@ pub struct RecurringRequest {
     preauth: Option<bool>,
     sender_email: Option<String>,
     product_id: Option<String>,
+    version: Option<ProtocolVersion>,
 }
 
 impl RecurringRequest {
@@ -67,6 +68,7 @@ impl RecurringRequest {
             preauth: None,
             sender_email: None,
             product_id: None,
+            version: None,
         }
     }
 
@@ -119,6 +121,13 @@ impl RecurringRequest {
         self
     }
 
+    /// State the protocol `version` explicitly (it is not sent by default; Flitt then assumes
+    /// `1.0.1`).
+    pub fn version(mut self, version: ProtocolVersion) -> Self {
+        self.version = Some(version);
+        self
+    }
+
     /// The order id.
     pub fn order_id(&self) -> &str {
         &self.order_id
@@ -157,6 +166,7 @@ impl RecurringRequest {
         check_email("sender_email", self.sender_email.as_deref())?;
         p.opt_text("sender_email", self.sender_email.as_deref(), limits::EMAIL)?;
         p.opt_text("product_id", self.product_id.as_deref(), limits::PRODUCT_ID)?;
+        p.opt_text("version", self.version.map(ProtocolVersion::as_str), 10)?;
         Ok(p)
     }
 }
@@ -267,6 +277,17 @@ mod tests {
                 .params(1)
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn version_is_sent_only_when_stated() {
+        let p = base().params(1).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(p.get_text("version"), None);
+        let p = base()
+            .version(ProtocolVersion::V1_0_1)
+            .params(1)
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(p.get_text("version"), Some("1.0.1"));
     }
 
     #[test]
