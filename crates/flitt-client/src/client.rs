@@ -801,24 +801,7 @@ impl Client {
         if let Ok(Envelope::Object(object)) = &envelope
             && object.is_failure()
         {
-            let failure: FailureBody = object.decode().map_err(|e| {
-                let e = e.within("response");
-                decode_error(e.path, e.message)
-            })?;
-            let error = ProviderError {
-                operation: O::NAME,
-                status,
-                code: failure.error_code,
-                message: failure
-                    .error_message
-                    .map(|m| self.excerpt(m.as_bytes(), ctx))
-                    .unwrap_or_else(|| "request failed without a message".to_owned()),
-                request_id: failure.request_id,
-                body_excerpt: self.excerpt(body, ctx),
-                retry_after: retry_after(headers, &self.inner.clock),
-            };
-            tracing::info!(code = ?error.code.as_ref().map(|c| c.code()), "flitt refused the request");
-            return Err(Error::Provider(Box::new(error)));
+            return Err(self.provider_error::<O>(object, "response", status, headers, body, ctx));
         }
         if !status.is_success() {
             return Err(self.status_error::<O>(status, headers, body, ctx));
@@ -835,6 +818,12 @@ impl Client {
                 let policy = O::policy(&object);
                 let object = verify_object(object, &[key], policy)
                     .map_err(|r| self.rejection::<O>(r, status, body, ctx))?;
+                // A protocol 2.0 answer carries its request error inside `data`.
+                if object.is_failure() {
+                    return Err(
+                        self.provider_error::<O>(&object, prefix, status, headers, body, ctx)
+                    );
+                }
                 // A signed answer about another order (a replayed answer) is not this call's.
                 if let Some(answered) = object.text_of("order_id")
                     && answered != order_id
@@ -859,6 +848,46 @@ impl Client {
             }
         };
         O::decode(verified).map_err(|e| decode_error(e.path, e.message))
+    }
+
+    /// A Flitt request error (`response_status: failure`, `error_code`…).
+    fn provider_error<O: Operation>(
+        &self,
+        object: &RawObject,
+        prefix: &str,
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+        ctx: &CallContext<'_>,
+    ) -> Error {
+        let failure: FailureBody = match object.decode() {
+            Ok(f) => f,
+            Err(e) => {
+                let e = e.within(prefix);
+                return Error::Decode(Box::new(DecodeError {
+                    operation: O::NAME,
+                    status,
+                    path: e.path,
+                    message: e.message,
+                    body_excerpt: self.excerpt(body, ctx),
+                    may_have_been_processed: O::CHANGES_STATE,
+                }));
+            }
+        };
+        let error = ProviderError {
+            operation: O::NAME,
+            status,
+            code: failure.error_code,
+            message: failure
+                .error_message
+                .map(|m| self.excerpt(m.as_bytes(), ctx))
+                .unwrap_or_else(|| "request failed without a message".to_owned()),
+            request_id: failure.request_id,
+            body_excerpt: self.excerpt(body, ctx),
+            retry_after: retry_after(headers, &self.inner.clock),
+        };
+        tracing::info!(code = ?error.code.as_ref().map(|c| c.code()), "flitt refused the request");
+        Error::Provider(Box::new(error))
     }
 
     fn rejection<O: Operation>(

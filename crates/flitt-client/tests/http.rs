@@ -1096,3 +1096,52 @@ async fn secrets_and_card_data_never_reach_debug_errors_or_traces() {
     }
     assert!(!format!("{request:?}").contains(CVV));
 }
+
+#[tokio::test]
+async fn protocol_2_answers_are_verified_and_may_carry_a_request_error() {
+    let settle = SettlementRequest::new(
+        "settle-9",
+        "paid-9",
+        "Split",
+        100,
+        Currency::GEL,
+        vec![SettlementReceiver::merchant(600001, 100)],
+    );
+    let v2 = |inner: Value, key: &str| {
+        let data = payments_signing::digest::base64_encode(
+            json!({ "order": inner }).to_string().as_bytes(),
+        );
+        let signature = payments_signing::digest::sha1_hex(format!("{key}|{data}").as_bytes());
+        json!({"response": {"version": "2.0", "data": data, "signature": signature}}).to_string()
+    };
+    // A request error inside `data`.
+    let recorder = Recorder::start().await;
+    recorder.answer(
+        200,
+        v2(json!({"response_status": "failure", "error_code": 1106, "error_message": "Split payments not allowed for merchant"}), SECRET),
+    );
+    let err = recorder.client().settlement(&settle).await.unwrap_err();
+    assert_eq!(err.provider_code(), Some(ErrorCode::SplitNotAllowed));
+    // An order signed with another key.
+    let recorder = Recorder::start().await;
+    recorder.answer(
+        200,
+        v2(
+            json!({"order_id": "settle-9", "order_status": "approved"}),
+            "other",
+        ),
+    );
+    let err = recorder.client().settlement(&settle).await.unwrap_err();
+    assert!(matches!(err, Error::Signature { .. }), "{err:?}");
+    // A valid one, whose decoding errors name the path inside `data`.
+    let recorder = Recorder::start().await;
+    recorder.answer(
+        200,
+        v2(
+            json!({"order_id": "settle-9", "order_status": "approved", "amount": "x"}),
+            SECRET,
+        ),
+    );
+    let err = recorder.client().settlement(&settle).await.unwrap_err();
+    assert_eq!(decode_path(&err), "response.data.order.amount");
+}
