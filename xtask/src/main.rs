@@ -1,5 +1,7 @@
 //! Workspace automation, run as `cargo xtask <command>`.
 //!
+//! * `demo` — each provider's main documented flow end to end against the crate's mock
+//!   gateway (or `--live` against the sandboxes), printing a scrubbed transcript.
 //! * `fixtures` — extract the documented examples from `docs/providers/*.md` into
 //!   `fixtures/<provider>/`, then regenerate the insta snapshots of the whole workspace.
 //! * `fixtures --check` — fail, naming the file, when a fixture differs from its docs block,
@@ -10,6 +12,7 @@
 // A command-line tool: printing is its job.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod demo;
 mod fixtures;
 
 use std::path::{Path, PathBuf};
@@ -18,6 +21,8 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
+  demo               run each provider's main flow against its mock gateway, with a transcript
+  demo --provider <name> [--live]
   fixtures           write fixtures/ from docs/providers/*.md, then regenerate snapshots
   fixtures --check   fail if fixtures or snapshots are stale (what CI runs)
 
@@ -30,6 +35,7 @@ fn main() -> ExitCode {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match args.as_slice() {
         ["fixtures", rest @ ..] => fixtures_command(rest),
+        ["demo", rest @ ..] => demo::run(rest),
         ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
             Ok(())
