@@ -14,7 +14,7 @@
 //! # async fn main() -> Result<(), cardflo_client::Error> {
 //! let gateway = MockGateway::start().await;
 //! let client = gateway.client();
-//! let debit = DebitRequest::new("order-1", "9.99".parse()?, "EUR");
+//! let debit = DebitRequest::new("order-1", "9.99".parse::<cardflo_client::Amount>()?, "EUR");
 //!
 //! assert!(client.debit(&debit).await?.outcome.is_finished());
 //!

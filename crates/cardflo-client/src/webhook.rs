@@ -26,7 +26,7 @@
 //! let notification = verifier.verify(&request)?;
 //! assert_eq!(notification.kind(), NotificationKind::Success);
 //! let response = webhook::acknowledge();
-//! assert_eq!(response.body(), "OK");
+//! assert_eq!(*response.body(), "OK");
 //! # Ok::<(), cardflo_client::Error>(())
 //! ```
 
