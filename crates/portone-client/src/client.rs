@@ -566,8 +566,14 @@ impl Client {
                             operation,
                             status: answer.status,
                             path: format!("{kind}{}", e.path()),
-                            message: e.inner().to_string(),
-                            excerpt: crate::scrub::excerpt(&answer.body, &[]),
+                            message: crate::scrub::scrub_text(
+                                &e.inner().to_string(),
+                                &self.inner.known_secrets(None),
+                            ),
+                            excerpt: crate::scrub::excerpt(
+                                &answer.body,
+                                &self.inner.known_secrets(None),
+                            ),
                         }))
                     })?;
                 methods.by_type.insert(kind, list);
@@ -696,7 +702,15 @@ impl Client {
                 idempotency: Idempotency::Idempotent,
             })
             .await?;
-        PublicKey::parse(&content.public_key)
+        PublicKey::parse(&content.public_key).map_err(|_| {
+            Error::Decode(Box::new(crate::error::DecodeError {
+                operation: "card_public_key",
+                status: http::StatusCode::OK,
+                path: "content.public_key".into(),
+                message: "not a PEM or base64 DER RSA public key".into(),
+                excerpt: String::new(),
+            }))
+        })
     }
 
     /// Tokenizes a new card (`POST /api/tokenization/tokenize-card`): fetches PortOne's public

@@ -365,7 +365,7 @@ impl Inner {
         })
     }
 
-    fn known_secrets<'a>(&'a self, minted: Option<&'a SecretString>) -> Vec<&'a str> {
+    pub(crate) fn known_secrets<'a>(&'a self, minted: Option<&'a SecretString>) -> Vec<&'a str> {
         let mut known = vec![
             self.credentials.secret_key().expose_secret(),
             self.credentials.portone_key(),
