@@ -101,6 +101,6 @@ pub use model::{Currency, ErrorCode, OrderStatus, ProtocolVersion};
 pub use secrecy;
 
 /// The README's examples, compiled with the doc tests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "testing"))]
 #[doc = include_str!("../README.md")]
 struct ReadmeExamples;
