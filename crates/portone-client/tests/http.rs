@@ -653,6 +653,16 @@ async fn unknown_values_and_string_booleans_decode_safely() {
         Some(StatusReason::Unknown("BRAND_NEW".into()))
     );
 
+    // Numbers sent as strings and strings sent as numbers decode either way.
+    mock.script(
+        Operation::TransactionStatus,
+        Reply::json(200, json!({"content":{"order_ref":"o","status":"Success","amount":"19010.20","status_code":2000},"status_code":2000})),
+    );
+    let status = client.transaction_status("order-1").await.unwrap();
+    assert_eq!(status.amount, Some(Decimal::from_str("19010.2").unwrap()));
+    assert!(status.is_paid());
+    assert_eq!(status.status_code.unwrap().as_str(), "2000");
+
     mock.script(
         Operation::InitiatePayment,
         Reply::json(
@@ -1154,4 +1164,13 @@ async fn no_secret_token_or_card_appears_in_logs_debug_or_errors() {
         !visible.contains(MOCK_PORTONE_KEY),
         "the PortOne key leaked:\n{visible}"
     );
+}
+
+#[test]
+fn the_client_is_cheap_to_clone_and_shareable_across_tasks() {
+    fn assert_traits<T: Clone + Send + Sync + 'static>() {}
+    assert_traits::<portone_client::Client>();
+    assert_traits::<portone_client::webhook::Verifier>();
+    fn assert_error<T: std::error::Error + Send + Sync + 'static>() {}
+    assert_error::<Error>();
 }
