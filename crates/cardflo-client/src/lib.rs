@@ -126,3 +126,8 @@ pub use client::{
 pub use error::Error;
 pub use model::Amount;
 pub use secrecy;
+
+/// The README's examples, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
