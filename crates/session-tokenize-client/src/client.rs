@@ -1154,9 +1154,10 @@ fn decode_envelope<T: DeserializeOwned>(
         Ok(envelope) => Ok(envelope),
         Err(e) => {
             let path = e.path().to_string();
+            let message = e.into_inner().to_string();
             Err(Failure::Decode {
-                path: if path == "." { String::new() } else { path },
-                message: e.into_inner().to_string(),
+                path: crate::de::error_path(&path, &message),
+                message,
                 status,
                 excerpt: scrub::excerpt(body),
             })

@@ -413,6 +413,29 @@ pub(crate) fn ser_decimal_number<S: Serializer>(
     }
 }
 
+/// The path of a decode error, completed with the field a "missing field `x`" message names
+/// (serde reports those at the enclosing object). The root is the empty path.
+pub(crate) fn error_path(path: &str, message: &str) -> String {
+    // serde_path_to_error writes `?` for a position it cannot name (e.g. inside a truncated
+    // object): report the enclosing field instead.
+    let mut base = if path == "." { "" } else { path };
+    while let Some(parent) = base.strip_suffix(".?") {
+        base = parent;
+    }
+    if base == "?" {
+        base = "";
+    }
+    let missing = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split_once('`'))
+        .map(|(field, _)| field);
+    match missing {
+        Some(field) if base.is_empty() => field.to_owned(),
+        Some(field) => format!("{base}.{field}"),
+        None => base.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

@@ -128,6 +128,14 @@ pub(crate) fn mask_text(text: &str) -> String {
             i = end;
             continue;
         }
+        if let Some(end) = cvc_value_at(&chars, i) {
+            // `cvc=123`, `CVV: 1234`, `"cvc":"123"` in free text: keep the label, drop the code.
+            let label_end = end.0;
+            out.extend(&chars[i..label_end]);
+            out.push_str("[REDACTED]");
+            i = end.1;
+            continue;
+        }
         if text_at(&chars, i, "Bearer ") {
             out.push_str("Bearer [REDACTED]");
             i += "Bearer ".len();
@@ -140,6 +148,47 @@ pub(crate) fn mask_text(text: &str) -> String {
         i += 1;
     }
     out
+}
+
+/// At `i`, a `cvc`/`cvv` label followed by `=` or `:` and a 3–4 digit code: the index where
+/// the code starts and where it ends.
+fn cvc_value_at(chars: &[char], i: usize) -> Option<(usize, usize)> {
+    let label: String = chars
+        .get(i..i + 3)?
+        .iter()
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if label != "cvc" && label != "cvv" {
+        return None;
+    }
+    if i > 0 && chars[i - 1].is_ascii_alphanumeric() {
+        return None;
+    }
+    let mut j = i + 3;
+    if chars.get(j) == Some(&'2') {
+        j += 1;
+    }
+    let mut separator = false;
+    while let Some(c) = chars.get(j) {
+        match c {
+            '=' | ':' => separator = true,
+            ' ' | '"' | '\'' => {}
+            _ => break,
+        }
+        j += 1;
+    }
+    if !separator {
+        return None;
+    }
+    let start = j;
+    while chars.get(j).is_some_and(char::is_ascii_digit) {
+        j += 1;
+    }
+    if (3..=4).contains(&(j - start)) && !chars.get(j).is_some_and(char::is_ascii_digit) {
+        Some((start, j))
+    } else {
+        None
+    }
 }
 
 fn text_at(chars: &[char], i: usize, needle: &str) -> bool {
@@ -189,6 +238,15 @@ mod tests {
         assert!(!excerpt.contains("abc.def"));
         assert!(excerpt.contains("502 Bad Gateway"));
         assert!(excerpt.chars().count() <= EXCERPT_CHARS + 1);
+    }
+
+    #[test]
+    fn codes_labelled_as_cvc_in_free_text_are_removed() {
+        let masked = mask_text(r#"declined: CVC=987, cvv2: 1234, {"cvc":"321"} cvcode=5"#);
+        for code in ["987", "1234", "321"] {
+            assert!(!masked.contains(code), "{masked}");
+        }
+        assert!(masked.contains("cvcode=5"));
     }
 
     #[test]

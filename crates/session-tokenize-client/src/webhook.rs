@@ -189,9 +189,10 @@ fn decode<T>(
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     f(&mut deserializer).map_err(|e| {
         let path = e.path().to_string();
+        let message = e.into_inner().to_string();
         Error::Decode {
-            path: if path == "." { String::new() } else { path },
-            message: e.into_inner().to_string(),
+            path: crate::de::error_path(&path, &message),
+            message,
             status: None,
             excerpt: scrub::excerpt(body),
             processed: false,
@@ -205,13 +206,15 @@ fn decode_value<T: serde::de::DeserializeOwned>(
 ) -> Result<T, Error> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
+        let message = e.into_inner().to_string();
+        let inner = crate::de::error_path(&path, &message);
         Error::Decode {
-            path: if path == "." {
+            path: if inner.is_empty() {
                 "data".to_owned()
             } else {
-                format!("data.{path}")
+                format!("data.{inner}")
             },
-            message: e.into_inner().to_string(),
+            message,
             status: None,
             excerpt: scrub::excerpt(body),
             processed: false,
