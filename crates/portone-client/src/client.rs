@@ -102,6 +102,11 @@ pub(crate) struct Inner {
 }
 
 impl Inner {
+    /// The client's clock.
+    pub(crate) fn now(&self) -> SystemTime {
+        (self.clock)()
+    }
+
     pub(crate) fn mint_jwt(&self) -> SecretString {
         auth::mint_jwt(
             &self.credentials,

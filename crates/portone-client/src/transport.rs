@@ -286,11 +286,18 @@ impl Inner {
         minted: Option<&SecretString>,
     ) -> Error {
         let known = self.known_secrets(minted);
+        // Seconds, or an HTTP date (compared with the client's clock).
         let retry_after = headers
             .get(http::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
+            .and_then(|v| {
+                let v = v.trim();
+                v.parse::<u64>().ok().map(Duration::from_secs).or_else(|| {
+                    httpdate::parse_http_date(v)
+                        .ok()
+                        .map(|at| at.duration_since(self.now()).unwrap_or(Duration::ZERO))
+                })
+            });
         Error::Provider(Box::new(ProviderError {
             operation,
             status,

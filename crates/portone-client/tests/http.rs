@@ -583,6 +583,26 @@ async fn reads_are_retried_on_5xx_and_429_up_to_the_limit() {
         Some(Duration::from_secs(3600))
     );
     assert_eq!(mock.hits(Operation::Routes), 1);
+
+    // An HTTP-date Retry-After is read against the client's clock.
+    let clocked = fixed_client(&mock);
+    mock.script(
+        Operation::Refunds,
+        Reply::html(503).header("Retry-After", "Thu, 22 Aug 2024 05:47:31 GMT"),
+    );
+    let err = clocked
+        .refunds("2YGZp22ExeOu0As61wa7i0JyMJn")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.as_provider().unwrap().retry_after,
+        Some(Duration::from_secs(3600))
+    );
+    assert_eq!(
+        mock.hits(Operation::Refunds),
+        4,
+        "a 1-hour Retry-After is not waited for"
+    );
 }
 
 #[tokio::test]
