@@ -24,6 +24,12 @@ use crate::model::{
 };
 use crate::{scrub, validate};
 
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Client>();
+    assert_send_sync::<Error>();
+};
+
 /// The production endpoint of the Transaction API.
 pub const DEFAULT_BASE_URL: &str = "https://gateway.cardflo.io/api/v3";
 /// Default time to establish a connection.
@@ -1019,6 +1025,9 @@ fn classify(
         return Err(error);
     }
     if !status.is_success() || is_general_error(json.as_ref()) {
+        let may_have_been_processed = call.kind == Kind::Mutating
+            && status.is_success()
+            && ProviderError::code_may_mean_processed(code.as_ref());
         let error = Error::from(ProviderError {
             operation: call.operation,
             status: Some(status),
@@ -1026,6 +1035,7 @@ fn classify(
             message,
             retry_after,
             body_excerpt: scrub::excerpt(&body),
+            may_have_been_processed,
         });
         tracing::info!(error = %error, "the gateway answered with an error");
         return Err(error);

@@ -8,7 +8,7 @@
 //! | [`Error::Config`] | the client could not be built | fix the configuration |
 //! | [`Error::Transport`] | the connection failed and **nothing was processed** (never sent, or a read-only call) | retry later |
 //! | [`Error::Ambiguous`] | a payment call was sent but its outcome is unknown (timeout, lost connection, 5xx, unreadable answer) | reconcile with [`Client::reconcile`](crate::Client::reconcile) **before** any retry |
-//! | [`Error::Provider`] | the gateway answered with an error (general error, 4xx, 429, 5xx on a read-only call) | see [`ProviderError::code`] |
+//! | [`Error::Provider`] | the gateway answered with an error (general error, 4xx, 429, 5xx on a read-only call) | see [`ProviderError::code`]; reconcile if [`Error::may_have_been_processed`] |
 //! | [`Error::Decode`] | the answer did not decode; carries the field path and a scrubbed excerpt | reconcile if [`Error::may_have_been_processed`] |
 //! | [`Error::Webhook`] | an inbound notification was rejected | answer with an error status; the gateway retries |
 //!
@@ -75,6 +75,7 @@ impl Error {
         match self {
             Error::Ambiguous(_) => true,
             Error::Decode(e) => e.may_have_been_processed,
+            Error::Provider(e) => e.may_have_been_processed,
             _ => false,
         }
     }
@@ -85,6 +86,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Transport { .. } => true,
+            Error::Provider(e) if e.may_have_been_processed => false,
             Error::Provider(e) => {
                 e.code.as_ref().is_some_and(ErrorCode::is_temporary)
                     || e.status.is_some_and(|s| {
@@ -233,6 +235,26 @@ pub struct ProviderError {
     pub retry_after: Option<Duration>,
     /// A scrubbed excerpt of the answer's body.
     pub body_excerpt: String,
+    /// Whether a state-changing call may have been processed despite the error: the gateway
+    /// reported a failure of its own or of the upstream system (codes 1001, 1008, 3001, 3005,
+    /// 9999) rather than a rejected request.
+    pub may_have_been_processed: bool,
+}
+
+impl ProviderError {
+    /// Error codes that report a failure during processing rather than a rejected request.
+    pub(crate) fn code_may_mean_processed(code: Option<&ErrorCode>) -> bool {
+        matches!(
+            code,
+            Some(
+                ErrorCode::InvalidResponse
+                    | ErrorCode::UnexpectedSystemError
+                    | ErrorCode::Timeout
+                    | ErrorCode::CommunicationError
+                    | ErrorCode::UnknownError
+            )
+        )
+    }
 }
 
 impl fmt::Display for ProviderError {
@@ -246,6 +268,9 @@ impl fmt::Display for ProviderError {
         }
         if let Some(message) = &self.message {
             write!(f, ": {message}")?;
+        }
+        if self.may_have_been_processed {
+            f.write_str("; the request may have been processed, reconcile before retrying")?;
         }
         Ok(())
     }

@@ -272,6 +272,28 @@ async fn scripted_transaction_outcomes() {
     );
     assert!(!error.may_have_been_processed());
 
+    // A failure inside the gateway or upstream (not a rejected request) may have charged.
+    let internal = || Outcome::GeneralError {
+        code: 1008,
+        message: "Unexpected system error".into(),
+    };
+    gateway.script(Operation::Debit, internal()).await;
+    let error = client.debit(&debit()).await.unwrap_err();
+    assert_eq!(
+        error.provider_code(),
+        Some(&ErrorCode::UnexpectedSystemError)
+    );
+    assert!(error.may_have_been_processed());
+    assert!(!error.is_retryable());
+    gateway.script(Operation::StatusByUuid, internal()).await;
+    assert!(
+        !client
+            .status_by_uuid("u")
+            .await
+            .unwrap_err()
+            .may_have_been_processed()
+    );
+
     gateway
         .script(
             Operation::StatusByUuid,
@@ -287,7 +309,7 @@ async fn scripted_transaction_outcomes() {
 
     gateway.reset();
     assert!(client.debit(&debit()).await.unwrap().outcome.is_finished());
-    assert_eq!(gateway.hits(Operation::Debit).await, 6);
+    assert_eq!(gateway.hits(Operation::Debit).await, 7);
 }
 
 #[tokio::test]
