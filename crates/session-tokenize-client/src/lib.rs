@@ -109,7 +109,7 @@
 //!
 //! * `rustls` (default): TLS through rustls.
 //! * `native-tls`: TLS through the platform library.
-//! * `testing`: [`testing::MockGateway`](crate#modules), a mock Pivot for your tests.
+//! * `testing`: `testing::MockGateway`, a mock Pivot gateway on loopback for your tests.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod auth;
@@ -128,3 +128,8 @@ pub use auth::{Credentials, Environment, RequestId};
 pub use client::{Client, ClientBuilder};
 pub use error::{Error, ProviderError};
 pub use secrecy::SecretString;
+
+/// The README's examples, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
