@@ -5,6 +5,7 @@
 //! Every client talks to a recording proxy on loopback that forwards the bytes unchanged to the
 //! gateway; the transcript is what the proxy saw, scrubbed of secrets and card data.
 
+mod flitt;
 mod moment;
 mod proxy;
 mod scrub;
@@ -26,20 +27,25 @@ const USAGE: &str = "usage: cargo xtask demo [--provider <name>] [--live]
 /// The providers, in the order the demo runs them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Provider {
+    Flitt,
     Moment,
 }
 
 impl Provider {
-    const ALL: [Provider; 1] = [Provider::Moment];
+    const ALL: [Provider; 2] = [Provider::Flitt, Provider::Moment];
 
     fn name(self) -> &'static str {
         match self {
+            Provider::Flitt => "flitt",
             Provider::Moment => "moment",
         }
     }
 
     fn title(self) -> &'static str {
         match self {
+            Provider::Flitt => {
+                "Flitt: checkout URL → signed callback → recurring charge with the saved card → status"
+            }
             Provider::Moment => {
                 "Moment: create a session for the SDK → webhook payment_session.completed → resolve the SDK outcome"
             }
@@ -49,6 +55,10 @@ impl Provider {
     /// Required and optional environment variables of `--live`.
     fn live_env(self) -> (&'static [&'static str], &'static [&'static str]) {
         match self {
+            Provider::Flitt => (
+                &["FLITT_MERCHANT_ID", "FLITT_SECRET_KEY"],
+                &["FLITT_CREDIT_KEY"],
+            ),
             Provider::Moment => (&["MOMENT_SECRET_KEY"], &["MOMENT_BASE_URL"]),
         }
     }
@@ -230,6 +240,7 @@ pub(crate) async fn run_providers(providers: &[Provider], live: bool) -> Vec<Rep
     let mut reports = Vec::new();
     for &provider in providers {
         let (transcript, result) = match provider {
+            Provider::Flitt => flitt::run(live).await,
             Provider::Moment => moment::run(live).await,
         };
         reports.push(Report {
