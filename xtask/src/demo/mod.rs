@@ -7,6 +7,7 @@
 
 mod flitt;
 mod moment;
+mod portone;
 mod proxy;
 mod scrub;
 mod transcript;
@@ -29,15 +30,17 @@ const USAGE: &str = "usage: cargo xtask demo [--provider <name>] [--live]
 pub(crate) enum Provider {
     Flitt,
     Moment,
+    Portone,
 }
 
 impl Provider {
-    const ALL: [Provider; 2] = [Provider::Flitt, Provider::Moment];
+    const ALL: [Provider; 3] = [Provider::Flitt, Provider::Moment, Provider::Portone];
 
     fn name(self) -> &'static str {
         match self {
             Provider::Flitt => "flitt",
             Provider::Moment => "moment",
+            Provider::Portone => "portone",
         }
     }
 
@@ -45,6 +48,9 @@ impl Provider {
         match self {
             Provider::Flitt => {
                 "Flitt: checkout URL → signed callback → recurring charge with the saved card → status"
+            }
+            Provider::Portone => {
+                "PortOne: hosted checkout link → verified redirect → pre-authorisation capture"
             }
             Provider::Moment => {
                 "Moment: create a session for the SDK → webhook payment_session.completed → resolve the SDK outcome"
@@ -60,6 +66,10 @@ impl Provider {
                 &["FLITT_CREDIT_KEY"],
             ),
             Provider::Moment => (&["MOMENT_SECRET_KEY"], &["MOMENT_BASE_URL"]),
+            Provider::Portone => (
+                &["PORTONE_KEY", "PORTONE_SECRET_KEY"],
+                &["PORTONE_ENVIRONMENT", "PORTONE_REDIRECT_QUERY"],
+            ),
         }
     }
 
@@ -242,6 +252,7 @@ pub(crate) async fn run_providers(providers: &[Provider], live: bool) -> Vec<Rep
         let (transcript, result) = match provider {
             Provider::Flitt => flitt::run(live).await,
             Provider::Moment => moment::run(live).await,
+            Provider::Portone => portone::run(live).await,
         };
         reports.push(Report {
             provider,
