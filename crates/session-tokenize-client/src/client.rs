@@ -290,6 +290,8 @@ struct Call {
     auth: Auth,
     /// Whether success changes state on Pivot's side.
     mutating: bool,
+    /// Whether a missing or null `data` means "no records" (list endpoints).
+    list: bool,
 }
 
 /// Why one attempt failed.
@@ -873,10 +875,12 @@ impl Client {
             replay,
             auth: Auth::Bearer,
             mutating,
+            list: false,
         })
     }
 
-    async fn execute_page<T: DeserializeOwned>(&self, call: Call) -> Result<Page<T>, Error> {
+    async fn execute_page<T: DeserializeOwned>(&self, mut call: Call) -> Result<Page<T>, Error> {
+        call.list = true;
         let (items, pagination) = self.execute::<Vec<T>>(call).await?;
         Ok(Page { items, pagination })
     }
@@ -1078,6 +1082,9 @@ impl Client {
         }
         match envelope.data {
             Some(data) => Ok((data, envelope.pagination)),
+            None if call.list => serde_json::from_value::<T>(serde_json::Value::Array(Vec::new()))
+                .map(|empty| (empty, envelope.pagination))
+                .map_err(|e| Failure::Fatal(Error::invalid("data", e.to_string()))),
             None => Err(Failure::Decode {
                 path: "data".into(),
                 message: "missing or null".into(),
@@ -1154,7 +1161,7 @@ fn decode_envelope<T: DeserializeOwned>(
         Ok(envelope) => Ok(envelope),
         Err(e) => {
             let path = e.path().to_string();
-            let message = e.into_inner().to_string();
+            let message = scrub::mask_text(&e.into_inner().to_string());
             Err(Failure::Decode {
                 path: crate::de::error_path(&path, &message),
                 message,
@@ -1178,11 +1185,15 @@ fn provider_error(
         Some(e) => (e.code, e.message, e.error),
         None => (None, None, None),
     };
-    let error = error.unwrap_or_default();
+    let mut error = error.unwrap_or_default();
+    // Messages can echo what was sent; keep card data out of them too.
+    for detail in &mut error.details {
+        detail.message = detail.message.as_deref().map(scrub::mask_text);
+    }
     ProviderError {
         status,
         code: code.as_deref().map(ErrorCode::from),
-        message,
+        message: message.as_deref().map(scrub::mask_text),
         error_type: error.error_type,
         details: error.details,
         trace_id: error.trace_id,

@@ -189,7 +189,7 @@ fn decode<T>(
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     f(&mut deserializer).map_err(|e| {
         let path = e.path().to_string();
-        let message = e.into_inner().to_string();
+        let message = scrub::mask_text(&e.into_inner().to_string());
         Error::Decode {
             path: crate::de::error_path(&path, &message),
             message,
@@ -206,7 +206,7 @@ fn decode_value<T: serde::de::DeserializeOwned>(
 ) -> Result<T, Error> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
-        let message = e.into_inner().to_string();
+        let message = scrub::mask_text(&e.into_inner().to_string());
         let inner = crate::de::error_path(&path, &message);
         Error::Decode {
             path: if inner.is_empty() {

@@ -960,6 +960,20 @@ async fn bad_bodies_become_typed_errors_naming_the_field() {
         Some(FailureCode::Unknown("NEW_CODE".into()))
     );
 
+    // A list answered with `data: null` is an empty list, not an error.
+    mock.respond_next(
+        "GET",
+        "/v2/payments",
+        200,
+        &[],
+        r#"{"code":"00","message":"Success","data":null}"#,
+    );
+    let none = client
+        .get_payment_sessions_by_reference("NOPE")
+        .await
+        .unwrap();
+    assert!(none.items.is_empty());
+
     // A success status with an error code is an error.
     mock.respond_next(
         "GET",

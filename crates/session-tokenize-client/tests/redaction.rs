@@ -121,9 +121,23 @@ async fn secrets_and_card_data_never_reach_logs_debug_or_errors() {
         "/v2/payments",
         400,
         &[],
-        format!(r#"{{"code":"api_validation_error","message":"bad card","data":{{"paymentMethod":{{"card":{{"number":"{PAN}","cvc":"{CVC}","token":"{token}"}}}}}}}}"#),
+        format!(r#"{{"code":"api_validation_error","message":"bad card {PAN}","error":{{"details":[{{"field":"cvc","message":"cvc={CVC} is wrong"}}]}},"data":{{"paymentMethod":{{"card":{{"number":"{PAN}","cvc":"{CVC}","token":"{token}"}}}}}}}}"#),
     );
     let validation_error = client.create_payment_session(&saved).await.unwrap_err();
+
+    // A field of the wrong type whose value is a card number.
+    mock.respond_next(
+        "GET",
+        "/v2/payments/y",
+        200,
+        &[],
+        format!(r#"{{"code":"00","data":{{"id":"y","status":"PAID","amount":{{"value":"{PAN}x","currency":"IDR"}}}}}}"#),
+    );
+    let decode_error = client.get_payment_session("y").await.unwrap_err();
+    assert!(matches!(
+        decode_error,
+        session_tokenize_client::Error::Decode { .. }
+    ));
 
     // Wrong credentials: the secret must not leak through the token error either.
     let bad_client = Client::builder(Credentials::sandbox(
@@ -147,7 +161,12 @@ async fn secrets_and_card_data_never_reach_logs_debug_or_errors() {
     seen.push(format!(
         "{card:?} {data:?} {encrypted:?} {confirm:?} {saved:?}"
     ));
-    for error in [&gateway_error, &validation_error, &auth_error] {
+    for error in [
+        &gateway_error,
+        &validation_error,
+        &decode_error,
+        &auth_error,
+    ] {
         seen.push(format!("{error} {error:?}"));
         let mut source = std::error::Error::source(error);
         while let Some(inner) = source {
