@@ -5,6 +5,7 @@
 //! Every client talks to a recording proxy on loopback that forwards the bytes unchanged to the
 //! gateway; the transcript is what the proxy saw, scrubbed of secrets and card data.
 
+mod cardflo;
 mod flitt;
 mod moment;
 mod portone;
@@ -28,16 +29,23 @@ const USAGE: &str = "usage: cargo xtask demo [--provider <name>] [--live]
 /// The providers, in the order the demo runs them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Provider {
+    Cardflo,
     Flitt,
     Moment,
     Portone,
 }
 
 impl Provider {
-    const ALL: [Provider; 3] = [Provider::Flitt, Provider::Moment, Provider::Portone];
+    const ALL: [Provider; 4] = [
+        Provider::Cardflo,
+        Provider::Flitt,
+        Provider::Moment,
+        Provider::Portone,
+    ];
 
     fn name(self) -> &'static str {
         match self {
+            Provider::Cardflo => "cardflo",
             Provider::Flitt => "flitt",
             Provider::Moment => "moment",
             Provider::Portone => "portone",
@@ -46,6 +54,7 @@ impl Provider {
 
     fn title(self) -> &'static str {
         match self {
+            Provider::Cardflo => "Cardflo: debit → 3-D Secure redirect → signed callback → status",
             Provider::Flitt => {
                 "Flitt: checkout URL → signed callback → recurring charge with the saved card → status"
             }
@@ -61,6 +70,14 @@ impl Provider {
     /// Required and optional environment variables of `--live`.
     fn live_env(self) -> (&'static [&'static str], &'static [&'static str]) {
         match self {
+            Provider::Cardflo => (
+                &[
+                    "CARDFLO_API_USER",
+                    "CARDFLO_API_PASSWORD",
+                    "CARDFLO_API_KEY",
+                ],
+                &["CARDFLO_SHARED_SECRET", "CARDFLO_BASE_URL"],
+            ),
             Provider::Flitt => (
                 &["FLITT_MERCHANT_ID", "FLITT_SECRET_KEY"],
                 &["FLITT_CREDIT_KEY"],
@@ -250,6 +267,7 @@ pub(crate) async fn run_providers(providers: &[Provider], live: bool) -> Vec<Rep
     let mut reports = Vec::new();
     for &provider in providers {
         let (transcript, result) = match provider {
+            Provider::Cardflo => cardflo::run(live).await,
             Provider::Flitt => flitt::run(live).await,
             Provider::Moment => moment::run(live).await,
             Provider::Portone => portone::run(live).await,
