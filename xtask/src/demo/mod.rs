@@ -8,6 +8,7 @@
 mod cardflo;
 mod flitt;
 mod moment;
+mod pivot;
 mod portone;
 mod proxy;
 mod scrub;
@@ -33,14 +34,16 @@ pub(crate) enum Provider {
     Flitt,
     Moment,
     Portone,
+    Pivot,
 }
 
 impl Provider {
-    const ALL: [Provider; 4] = [
+    const ALL: [Provider; 5] = [
         Provider::Cardflo,
         Provider::Flitt,
         Provider::Moment,
         Provider::Portone,
+        Provider::Pivot,
     ];
 
     fn name(self) -> &'static str {
@@ -49,6 +52,7 @@ impl Provider {
             Provider::Flitt => "flitt",
             Provider::Moment => "moment",
             Provider::Portone => "portone",
+            Provider::Pivot => "pivot",
         }
     }
 
@@ -57,6 +61,9 @@ impl Provider {
             Provider::Cardflo => "Cardflo: debit → 3-D Secure redirect → signed callback → status",
             Provider::Flitt => {
                 "Flitt: checkout URL → signed callback → recurring charge with the saved card → status"
+            }
+            Provider::Pivot => {
+                "Pivot Payment: API-mode session → card encryption → confirm → PAYMENT.PAID callback → charge with the stored token"
             }
             Provider::Portone => {
                 "PortOne: hosted checkout link → verified redirect → pre-authorisation capture"
@@ -83,6 +90,7 @@ impl Provider {
                 &["FLITT_CREDIT_KEY"],
             ),
             Provider::Moment => (&["MOMENT_SECRET_KEY"], &["MOMENT_BASE_URL"]),
+            Provider::Pivot => (&["PIVOT_CLIENT_ID", "PIVOT_CLIENT_SECRET"], &[]),
             Provider::Portone => (
                 &["PORTONE_KEY", "PORTONE_SECRET_KEY"],
                 &["PORTONE_ENVIRONMENT", "PORTONE_REDIRECT_QUERY"],
@@ -271,6 +279,7 @@ pub(crate) async fn run_providers(providers: &[Provider], live: bool) -> Vec<Rep
             Provider::Flitt => flitt::run(live).await,
             Provider::Moment => moment::run(live).await,
             Provider::Portone => portone::run(live).await,
+            Provider::Pivot => pivot::run(live).await,
         };
         reports.push(Report {
             provider,
