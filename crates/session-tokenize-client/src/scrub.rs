@@ -91,6 +91,15 @@ fn looks_like_pan(s: &str) -> bool {
     (12..=19).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// Whether `chars` is a UUID in its hyphenated form (8-4-4-4-12 hex digits).
+fn is_uuid(chars: &[char]) -> bool {
+    chars.len() == 36
+        && chars.iter().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => *c == '-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
 /// Masks runs of 12–19 digits (card numbers, possibly with spaces or dashes between groups)
 /// and `Bearer` tokens in free text.
 pub(crate) fn mask_text(text: &str) -> String {
@@ -98,6 +107,13 @@ pub(crate) fn mask_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     while i < chars.len() {
+        if let Some(uuid) = chars.get(i..i + 36).filter(|c| is_uuid(c)) {
+            // Session, customer and request ids: a UUID's last group can be twelve digits,
+            // which is no card number.
+            out.extend(uuid);
+            i += 36;
+            continue;
+        }
         if chars[i].is_ascii_digit() {
             // A run of digits, allowing single spaces or dashes between groups.
             let start = i;
@@ -208,6 +224,19 @@ fn truncate(s: &str, max_chars: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uuids_with_an_all_digit_last_group_are_not_card_numbers() {
+        let id = "de39498a-2b0d-43b4-bd3a-123456785219";
+        assert_eq!(
+            mask_text(&format!("customer {id}")),
+            format!("customer {id}")
+        );
+        // A card number beside it is still masked.
+        let masked = mask_text(&format!("{id} 4440000112200001"));
+        assert!(masked.starts_with(id));
+        assert!(!masked.contains("4440000112200001"));
+    }
 
     #[test]
     fn card_data_and_secrets_never_survive() {
