@@ -99,7 +99,7 @@ async fn against_the_mock() -> Result<(), Error> {
         event.webhook_id,
         event.id,
         event.event_type,
-        webhook::acknowledgement().status()
+        webhook::acknowledge().status()
     );
     Ok(())
 }

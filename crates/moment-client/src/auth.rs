@@ -66,7 +66,7 @@ impl Credentials {
         let key = secret_key.expose_secret();
         let mode = key_mode(key)?;
         let mut header = HeaderValue::from_str(&format!("Bearer {key}"))
-            .map_err(|_| Error::invalid("the secret key contains characters a header cannot"))?;
+            .map_err(|_| Error::config("the secret key contains characters a header cannot"))?;
         header.set_sensitive(true);
         Ok(Credentials { header, mode })
     }
@@ -83,23 +83,23 @@ impl Credentials {
 /// The mode of a secret key, or why it is not one.
 pub(crate) fn key_mode(key: &str) -> Result<KeyMode, Error> {
     if key.starts_with("pk_") {
-        return Err(Error::invalid(
+        return Err(Error::config(
             "a publishable key (pk_…) was given; publishable keys belong in the client SDKs, \
              the server API needs the secret key (sk_test_… or sk_…)",
         ));
     }
     let Some(rest) = key.strip_prefix("sk_") else {
-        return Err(Error::invalid(
+        return Err(Error::config(
             "the secret key must start with `sk_test_` (test mode) or `sk_` (live mode)",
         ));
     };
     if rest.is_empty() || !key.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(Error::invalid(
+        return Err(Error::config(
             "the secret key is incomplete or contains spaces or control characters",
         ));
     }
     match rest.strip_prefix("test_") {
-        Some("") => Err(Error::invalid("the secret key is incomplete")),
+        Some("") => Err(Error::config("the secret key is incomplete")),
         Some(_) => Ok(KeyMode::Test),
         None => Ok(KeyMode::Live),
     }
@@ -131,7 +131,7 @@ mod tests {
             "Bearer sk_x",
         ] {
             let error = key_mode(bad).err();
-            assert!(matches!(error, Some(Error::InvalidRequest { .. })), "{bad}");
+            assert!(matches!(error, Some(Error::Config { .. })), "{bad}");
         }
     }
 

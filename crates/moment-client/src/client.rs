@@ -6,15 +6,15 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use backon::{ExponentialBuilder, Retryable};
-use http::header::{ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
-use http::{HeaderMap, HeaderValue, Method, StatusCode};
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT};
+use http::{HeaderValue, Method, StatusCode};
 use secrecy::SecretString;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 use url::Url;
 
 use crate::auth::{Credentials, KeyMode};
-use crate::error::{DecodeError, ProviderError};
+use crate::decode::{self, Answer};
 use crate::model::{CapturePayment, CreatePaymentSession, Payment, PaymentSession, VoidPayment};
 use crate::{Error, scrub};
 
@@ -42,6 +42,71 @@ pub const IDEMPOTENT_REPLAYED_HEADER: &str = "idempotent-replayed";
 
 /// The longest idempotency key Moment accepts.
 pub const MAX_IDEMPOTENCY_KEY_LEN: usize = 255;
+
+/// The default limit on the size of an answer's body: 4 MiB. Moment's objects are a few KiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
+
+/// An operation of the Moment API: what a request does, for errors, decoding
+/// ([`crate::decode`]) and the mock gateway's scripting (`testing::MockGateway::script`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Operation {
+    /// `POST /collect/payment_sessions` ([`Client::create_payment_session`]).
+    CreatePaymentSession,
+    /// `GET /collect/payment_sessions/{id}` ([`Client::retrieve_payment_session`]).
+    RetrievePaymentSession,
+    /// `GET /collect/payments/{id}` ([`Client::retrieve_payment`]).
+    RetrievePayment,
+    /// `POST /collect/payments/{id}/captures` ([`Client::capture_payment`]).
+    CapturePayment,
+    /// `POST /collect/payments/{id}/voids` ([`Client::void_payment`]).
+    VoidPayment,
+}
+
+impl Operation {
+    /// Every operation.
+    pub const ALL: [Operation; 5] = [
+        Operation::CreatePaymentSession,
+        Operation::RetrievePaymentSession,
+        Operation::RetrievePayment,
+        Operation::CapturePayment,
+        Operation::VoidPayment,
+    ];
+
+    /// The operation's name, as errors and logs give it: `create_payment_session`, …
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Operation::CreatePaymentSession => "create_payment_session",
+            Operation::RetrievePaymentSession => "retrieve_payment_session",
+            Operation::RetrievePayment => "retrieve_payment",
+            Operation::CapturePayment => "capture_payment",
+            Operation::VoidPayment => "void_payment",
+        }
+    }
+
+    /// The HTTP method: `POST` for the operations that change something (they all carry an
+    /// `Idempotency-Key`), `GET` for retrievals.
+    pub fn method(self) -> Method {
+        if self.is_post() {
+            Method::POST
+        } else {
+            Method::GET
+        }
+    }
+
+    pub(crate) fn is_post(self) -> bool {
+        !matches!(
+            self,
+            Operation::RetrievePaymentSession | Operation::RetrievePayment
+        )
+    }
+}
+
+impl fmt::Display for Operation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 const USER_AGENT_BASE: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
@@ -73,6 +138,7 @@ pub struct ClientBuilder {
     retry_min_delay: Duration,
     retry_max_delay: Duration,
     user_agent_suffix: Option<String>,
+    max_response_bytes: usize,
     idempotency_keys: KeyGenerator,
 }
 
@@ -88,6 +154,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry_min_delay", &self.retry_min_delay)
             .field("retry_max_delay", &self.retry_max_delay)
             .field("user_agent_suffix", &self.user_agent_suffix)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -105,6 +172,7 @@ impl ClientBuilder {
             retry_min_delay: Duration::from_millis(500),
             retry_max_delay: Duration::from_secs(8),
             user_agent_suffix: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             idempotency_keys: Arc::new(|| uuid::Uuid::new_v4().to_string()),
         }
     }
@@ -167,6 +235,16 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest answer body the client reads, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`], 4 MiB). A larger answer is refused without reading it
+    /// all: a declared `Content-Length` over the limit is refused before the body is read,
+    /// otherwise reading stops as soon as the limit is passed. The error is
+    /// [`Error::ResponseTooLarge`].
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
     /// The source of generated `Idempotency-Key`s (default: a random UUID v4 per request).
     /// Keys must be 1 to 255 visible ASCII characters.
     ///
@@ -190,7 +268,7 @@ impl ClientBuilder {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidRequest`] when the key is not a secret key (a publishable `pk_…` key is
+    /// [`Error::Config`] when the key is not a secret key (a publishable `pk_…` key is
     /// refused), the base URL is not `https` (or loopback `http`), the user-agent suffix is not
     /// header text, or the HTTP client cannot be built.
     pub fn build(self) -> Result<Client, Error> {
@@ -201,13 +279,13 @@ impl ClientBuilder {
             None => USER_AGENT_BASE.to_owned(),
         };
         let user_agent = HeaderValue::from_str(&user_agent)
-            .map_err(|_| Error::invalid("user_agent_suffix: not valid header text"))?;
+            .map_err(|_| Error::config("user_agent_suffix: not valid header text"))?;
         let http = match self.http_client {
             Some(client) => client,
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
                 .build()
-                .map_err(|e| Error::invalid(format!("the HTTP client cannot be built: {e}")))?,
+                .map_err(|e| Error::config(format!("the HTTP client cannot be built: {e}")))?,
         };
         Ok(Client {
             inner: Arc::new(Inner {
@@ -220,6 +298,7 @@ impl ClientBuilder {
                 retry_max_delay: self.retry_max_delay,
                 user_agent,
                 clock: self.clock,
+                max_response_bytes: self.max_response_bytes,
                 idempotency_keys: self.idempotency_keys,
             }),
         })
@@ -228,15 +307,15 @@ impl ClientBuilder {
 
 fn parse_base_url(raw: &str) -> Result<Url, Error> {
     let url = Url::parse(raw.trim())
-        .map_err(|e| Error::invalid(format!("base_url: `{raw}` is not a URL ({e})")))?;
+        .map_err(|e| Error::config(format!("base_url: `{raw}` is not a URL ({e})")))?;
     if url.cannot_be_a_base() || url.host().is_none() {
-        return Err(Error::invalid(format!("base_url: `{raw}` has no host")));
+        return Err(Error::config(format!("base_url: `{raw}` has no host")));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::invalid("base_url: must not carry credentials"));
+        return Err(Error::config("base_url: must not carry credentials"));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::invalid(format!(
+        return Err(Error::config(format!(
             "base_url: `{raw}` must not have a query or fragment"
         )));
     }
@@ -249,10 +328,10 @@ fn parse_base_url(raw: &str) -> Result<Url, Error> {
     match url.scheme() {
         "https" => Ok(url),
         "http" if loopback => Ok(url),
-        "http" => Err(Error::invalid(format!(
+        "http" => Err(Error::config(format!(
             "base_url: `{raw}` is plain http; Moment refuses it and it would expose the secret key"
         ))),
-        other => Err(Error::invalid(format!(
+        other => Err(Error::config(format!(
             "base_url: scheme `{other}` is not supported"
         ))),
     }
@@ -369,6 +448,7 @@ struct Inner {
     retry_max_delay: Duration,
     user_agent: HeaderValue,
     clock: Clock,
+    max_response_bytes: usize,
     idempotency_keys: KeyGenerator,
 }
 
@@ -380,24 +460,9 @@ impl fmt::Debug for Client {
             .field("secret_key", &"[REDACTED]")
             .field("timeout", &self.inner.timeout)
             .field("max_retries", &self.inner.max_retries)
+            .field("max_response_bytes", &self.inner.max_response_bytes)
             .finish_non_exhaustive()
     }
-}
-
-/// One request, sent once per attempt with the same bytes and key.
-struct Call {
-    operation: &'static str,
-    method: Method,
-    url: Url,
-    body: Option<Vec<u8>>,
-    idempotency_key: Option<String>,
-    capture: bool,
-}
-
-struct Answer<T> {
-    value: T,
-    replayed: bool,
-    status: StatusCode,
 }
 
 impl Client {
@@ -411,7 +476,7 @@ impl Client {
     ///
     /// // A publishable key is refused before anything is sent.
     /// let refused = Client::builder("pk_test_abc123").build();
-    /// assert!(matches!(refused, Err(Error::InvalidRequest { .. })));
+    /// assert!(matches!(refused, Err(Error::Config { .. })));
     /// # Ok::<(), Error>(())
     /// ```
     pub fn builder(secret_key: impl Into<SecretString>) -> ClientBuilder {
@@ -457,22 +522,59 @@ impl Client {
         &self,
         request: &CreatePaymentSession,
     ) -> Result<Idempotent<PaymentSession>, Error> {
-        request.validate()?;
-        let key = self.idempotency_key(request.idempotency_key.as_deref())?;
-        let body = to_json(request)?;
-        let call = Call {
-            operation: "create_payment_session",
-            method: Method::POST,
-            url: self.url(&["collect", "payment_sessions"]),
-            body: Some(body),
-            idempotency_key: Some(key.clone()),
-            capture: false,
-        };
-        self.execute(call).await.map(|a| idempotent(a, key))
+        let prepared = self.prepare_create_payment_session(request).await?;
+        self.execute(Operation::CreatePaymentSession, prepared)
+            .await
+            .and_then(idempotent)
     }
 
-    /// Retrieves a payment session (`GET /collect/payment_sessions/{id}`), with its `status`,
-    /// `payment_outcome` (and the deprecated `payment_status`) and `client_token`.
+    /// The exact request [`Client::create_payment_session`] would send now, without sending
+    /// it: method, URL, every header (`Authorization`, `User-Agent`, `Accept`,
+    /// `Idempotency-Key`, `Content-Type`, `Content-Length`) and the body bytes.
+    ///
+    /// The operation sends what this function builds (each retry sends the same request), so a
+    /// snapshot of it is a snapshot of the wire. Each call takes a new key from the
+    /// [generator](ClientBuilder::idempotency_key_generator) unless the request names one. The
+    /// `Authorization` header is marked sensitive: `Debug` shows `Sensitive`, not the key.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), moment_client::Error> {
+    /// use moment_client::{Client, CreatePaymentSession};
+    ///
+    /// let client = Client::builder("sk_test_4eC39HqLyjWDarjtT1zdp7dc")
+    ///     .idempotency_key_generator(|| "order-1-create".to_owned())
+    ///     .build()?;
+    /// let request = client
+    ///     .prepare_create_payment_session(&CreatePaymentSession::new(10_000, "ZAR"))
+    ///     .await?;
+    /// assert_eq!(request.method(), http::Method::POST);
+    /// assert_eq!(request.uri(), "https://api.momentpay.net/collect/payment_sessions");
+    /// assert_eq!(request.headers()["idempotency-key"], "order-1-create");
+    /// assert_eq!(request.body(), br#"{"amount":10000,"currency":"ZAR"}"#);
+    /// assert!(!format!("{request:?}").contains("4eC39"));
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`] when the request breaks a documented limit.
+    pub async fn prepare_create_payment_session(
+        &self,
+        request: &CreatePaymentSession,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        request.validate()?;
+        let key = self.idempotency_key(request.idempotency_key.as_deref())?;
+        self.build_request(
+            Method::POST,
+            self.url(&["collect", "payment_sessions"]),
+            Some(to_json(request)?),
+            Some(&key),
+        )
+    }
+
+    /// Retrieves a payment session (`GET /collect/payment_sessions/{id}`), e.g. to resolve the
+    /// `session_id` a customer returns with.
     ///
     /// ```no_run
     /// # async fn run(client: moment_client::Client) -> Result<(), moment_client::Error> {
@@ -490,16 +592,40 @@ impl Client {
         &self,
         session_id: &str,
     ) -> Result<PaymentSession, Error> {
+        let prepared = self.prepare_retrieve_payment_session(session_id).await?;
+        self.execute(Operation::RetrievePaymentSession, prepared)
+            .await
+            .map(|a| a.value)
+    }
+
+    /// The exact request [`Client::retrieve_payment_session`] would send now, without sending
+    /// it (see [`Client::prepare_create_payment_session`]).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), moment_client::Error> {
+    /// let client = moment_client::Client::builder("sk_test_4eC39HqLyjWDarjtT1zdp7dc").build()?;
+    /// let request = client.prepare_retrieve_payment_session("ps_kfAWZgfQIoeG0q").await?;
+    /// assert_eq!(request.method(), http::Method::GET);
+    /// assert_eq!(request.uri(), "https://api.momentpay.net/collect/payment_sessions/ps_kfAWZgfQIoeG0q");
+    /// assert!(request.body().is_empty());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`] when the id is empty or not an id.
+    pub async fn prepare_retrieve_payment_session(
+        &self,
+        session_id: &str,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
         validate_id("session_id", session_id)?;
-        let call = Call {
-            operation: "retrieve_payment_session",
-            method: Method::GET,
-            url: self.url(&["collect", "payment_sessions", session_id]),
-            body: None,
-            idempotency_key: None,
-            capture: false,
-        };
-        self.execute(call).await.map(|a| a.value)
+        self.build_request(
+            Method::GET,
+            self.url(&["collect", "payment_sessions", session_id]),
+            None,
+            None,
+        )
     }
 
     /// Retrieves a payment (`GET /collect/payments/{id}`).
@@ -515,16 +641,38 @@ impl Client {
     ///
     /// See [`Error`].
     pub async fn retrieve_payment(&self, payment_id: &str) -> Result<Payment, Error> {
+        let prepared = self.prepare_retrieve_payment(payment_id).await?;
+        self.execute(Operation::RetrievePayment, prepared)
+            .await
+            .map(|a| a.value)
+    }
+
+    /// The exact request [`Client::retrieve_payment`] would send now, without sending it (see
+    /// [`Client::prepare_create_payment_session`]).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), moment_client::Error> {
+    /// let client = moment_client::Client::builder("sk_test_4eC39HqLyjWDarjtT1zdp7dc").build()?;
+    /// let request = client.prepare_retrieve_payment("pay_rOaZNqKZMFxsRb2NBL1cj").await?;
+    /// assert_eq!(request.uri().path(), "/collect/payments/pay_rOaZNqKZMFxsRb2NBL1cj");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`] when the id is empty or not an id.
+    pub async fn prepare_retrieve_payment(
+        &self,
+        payment_id: &str,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
         validate_id("payment_id", payment_id)?;
-        let call = Call {
-            operation: "retrieve_payment",
-            method: Method::GET,
-            url: self.url(&["collect", "payments", payment_id]),
-            body: None,
-            idempotency_key: None,
-            capture: false,
-        };
-        self.execute(call).await.map(|a| a.value)
+        self.build_request(
+            Method::GET,
+            self.url(&["collect", "payments", payment_id]),
+            None,
+            None,
+        )
     }
 
     /// Captures an authorised (manual-capture) payment, fully or partially
@@ -554,18 +702,45 @@ impl Client {
         payment_id: &str,
         request: &CapturePayment,
     ) -> Result<Idempotent<Payment>, Error> {
+        let prepared = self.prepare_capture_payment(payment_id, request).await?;
+        self.execute(Operation::CapturePayment, prepared)
+            .await
+            .and_then(idempotent)
+    }
+
+    /// The exact request [`Client::capture_payment`] would send now, without sending it (see
+    /// [`Client::prepare_create_payment_session`]).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), moment_client::Error> {
+    /// use moment_client::CapturePayment;
+    /// let client = moment_client::Client::builder("sk_test_4eC39HqLyjWDarjtT1zdp7dc").build()?;
+    /// let capture = CapturePayment::partial(120_000).idempotency_key("capture_order_123");
+    /// let request = client.prepare_capture_payment("pay_rOaZNqKZMFxsRb2NBL1cj", &capture).await?;
+    /// assert_eq!(request.uri().path(), "/collect/payments/pay_rOaZNqKZMFxsRb2NBL1cj/captures");
+    /// assert_eq!(request.headers()["idempotency-key"], "capture_order_123");
+    /// assert_eq!(request.body(), br#"{"amount":120000}"#);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`] for an invalid id, an amount of 0 or out-of-bounds metadata.
+    pub async fn prepare_capture_payment(
+        &self,
+        payment_id: &str,
+        request: &CapturePayment,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
         validate_id("payment_id", payment_id)?;
         request.validate()?;
         let key = self.idempotency_key(request.idempotency_key.as_deref())?;
-        let call = Call {
-            operation: "capture_payment",
-            method: Method::POST,
-            url: self.url(&["collect", "payments", payment_id, "captures"]),
-            body: Some(to_json(request)?),
-            idempotency_key: Some(key.clone()),
-            capture: true,
-        };
-        self.execute(call).await.map(|a| idempotent(a, key))
+        self.build_request(
+            Method::POST,
+            self.url(&["collect", "payments", payment_id, "captures"]),
+            Some(to_json(request)?),
+            Some(&key),
+        )
     }
 
     /// Voids a payment: releases the full remaining authorisation
@@ -589,6 +764,35 @@ impl Client {
         payment_id: &str,
         request: &VoidPayment,
     ) -> Result<Idempotent<Payment>, Error> {
+        let prepared = self.prepare_void_payment(payment_id, request).await?;
+        self.execute(Operation::VoidPayment, prepared)
+            .await
+            .and_then(idempotent)
+    }
+
+    /// The exact request [`Client::void_payment`] would send now, without sending it (see
+    /// [`Client::prepare_create_payment_session`]).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), moment_client::Error> {
+    /// use moment_client::VoidPayment;
+    /// let client = moment_client::Client::builder("sk_test_4eC39HqLyjWDarjtT1zdp7dc").build()?;
+    /// let request = client.prepare_void_payment("pay_rOaZNqKZMFxsRb2NBL1cj", &VoidPayment::new()).await?;
+    /// // Without metadata, a void has no body at all.
+    /// assert_eq!(request.headers()["content-length"], "0");
+    /// assert!(request.headers().get("content-type").is_none());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`] for an invalid id or out-of-bounds metadata.
+    pub async fn prepare_void_payment(
+        &self,
+        payment_id: &str,
+        request: &VoidPayment,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
         validate_id("payment_id", payment_id)?;
         request.validate()?;
         let key = self.idempotency_key(request.idempotency_key.as_deref())?;
@@ -597,15 +801,12 @@ impl Client {
         } else {
             Some(to_json(request)?)
         };
-        let call = Call {
-            operation: "void_payment",
-            method: Method::POST,
-            url: self.url(&["collect", "payments", payment_id, "voids"]),
+        self.build_request(
+            Method::POST,
+            self.url(&["collect", "payments", payment_id, "voids"]),
             body,
-            idempotency_key: Some(key.clone()),
-            capture: false,
-        };
-        self.execute(call).await.map(|a| idempotent(a, key))
+            Some(&key),
+        )
     }
 
     fn idempotency_key(&self, given: Option<&str>) -> Result<String, Error> {
@@ -625,14 +826,62 @@ impl Client {
         url
     }
 
-    /// Sends a call, retrying what may be retried, inside the operation's span.
-    async fn execute<T: DeserializeOwned>(&self, call: Call) -> Result<Answer<T>, Error> {
+    /// Builds the request every operation sends (and `prepare_*` returns): the headers, and
+    /// the body with its length (`Content-Length: 0` on a `POST` without a body, which some
+    /// front ends require).
+    fn build_request(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<Vec<u8>>,
+        idempotency_key: Option<&str>,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        let mut builder = http::Request::builder()
+            .method(method.clone())
+            .uri(url.as_str())
+            .header(AUTHORIZATION, self.inner.credentials.header().clone())
+            .header(USER_AGENT, self.inner.user_agent.clone())
+            .header(ACCEPT, "application/json");
+        if let Some(key) = idempotency_key {
+            builder = builder.header(IDEMPOTENCY_KEY_HEADER, key);
+        }
+        let body = match body {
+            Some(body) => {
+                builder = builder
+                    .header(CONTENT_TYPE, "application/json")
+                    .header(CONTENT_LENGTH, body.len());
+                body
+            }
+            None if method == Method::POST => {
+                builder = builder.header(CONTENT_LENGTH, 0);
+                Vec::new()
+            }
+            None => Vec::new(),
+        };
+        builder
+            .body(body)
+            .map_err(|e| Error::invalid(format!("the request cannot be built: {e}")))
+    }
+
+    /// Sends a prepared request, retrying what may be retried, inside the operation's span.
+    pub(crate) async fn execute<T: DeserializeOwned>(
+        &self,
+        operation: Operation,
+        prepared: http::Request<Vec<u8>>,
+    ) -> Result<Answer<T>, Error> {
+        let url = Url::parse(&prepared.uri().to_string())
+            .map_err(|e| Error::invalid(format!("the request's URL is not valid: {e}")))?;
+        let idempotency_key = prepared
+            .headers()
+            .get(IDEMPOTENCY_KEY_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let span = tracing::info_span!(
             "moment",
-            operation = call.operation,
-            method = %call.method,
-            path = call.url.path(),
-            idempotency_key = call.idempotency_key.as_deref(),
+            operation = operation.as_str(),
+            method = %prepared.method(),
+            path = url.path(),
+            idempotency_key = idempotency_key.as_deref(),
             mode = %self.inner.credentials.mode(),
         );
         let backoff = ExponentialBuilder::default()
@@ -640,11 +889,17 @@ impl Client {
             .with_max_delay(self.inner.retry_max_delay)
             .with_max_times(usize::try_from(self.inner.max_retries).unwrap_or(usize::MAX))
             .with_jitter();
-        let call = &call;
+        let send = Exchange {
+            operation,
+            prepared: &prepared,
+            url: &url,
+            idempotency_key: idempotency_key.as_deref(),
+        };
+        let send = &send;
         let mut attempt = 0_u32;
         let result = (|| {
             attempt += 1;
-            self.attempt::<T>(call, attempt)
+            self.attempt::<T>(send, attempt)
         })
         .retry(backoff)
         .sleep(tokio::time::sleep)
@@ -684,82 +939,88 @@ impl Client {
 
     async fn attempt<T: DeserializeOwned>(
         &self,
-        call: &Call,
+        send: &Exchange<'_>,
         attempt: u32,
     ) -> Result<Answer<T>, Error> {
         tracing::debug!(attempt, "sending");
-        let mut request = self
+        let prepared = send.prepared;
+        let mut request = reqwest::Request::new(prepared.method().clone(), send.url.clone());
+        *request.headers_mut() = prepared.headers().clone();
+        if prepared.method() != Method::GET || !prepared.body().is_empty() {
+            *request.body_mut() = Some(prepared.body().clone().into());
+        }
+        *request.timeout_mut() = Some(self.inner.timeout);
+        let mut response = self
             .inner
             .http
-            .request(call.method.clone(), call.url.clone())
-            .header(AUTHORIZATION, self.inner.credentials.header().clone())
-            .header(USER_AGENT, self.inner.user_agent.clone())
-            .header(ACCEPT, "application/json")
-            .timeout(self.inner.timeout);
-        if let Some(key) = &call.idempotency_key {
-            request = request.header(IDEMPOTENCY_KEY_HEADER, key.as_str());
-        }
-        request = match &call.body {
-            Some(body) => request
-                .header(CONTENT_TYPE, "application/json")
-                .body(body.clone()),
-            // Some front ends answer `411 Length Required` to a POST without a length.
-            None if call.method == Method::POST => request.header(CONTENT_LENGTH, "0"),
-            None => request,
-        };
-        let post = call.method == Method::POST;
-        let response = request
-            .send()
+            .execute(request)
             .await
-            .map_err(|e| self.send_error(call, e, None))?;
+            .map_err(|e| self.send_error(send, e, None))?;
         let status = response.status();
-        let headers = response.headers().clone();
-        let replayed = header_text(&headers, IDEMPOTENT_REPLAYED_HEADER)
-            .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
-        let retry_after = retry_after(&headers, (self.inner.clock)());
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| self.send_error(call, e, Some(status)))?;
-        tracing::debug!(status = status.as_u16(), replayed, "answer");
+        let headers = std::mem::take(response.headers_mut());
+        let body = self.read_body(send, status, response).await?;
+        tracing::debug!(status = status.as_u16(), "answer");
         tracing::trace!(body = %scrub::excerpt(&body), "answer body");
-        if status.is_success() {
-            return match DecodeError::decode::<T>(call.operation, &body) {
-                Ok(value) => Ok(Answer {
-                    value,
-                    replayed,
-                    status,
-                }),
-                Err(mut error) => {
-                    error.status = Some(status);
-                    error.content_type = header_text(&headers, CONTENT_TYPE.as_str());
-                    error.idempotency_key = call.idempotency_key.clone();
-                    error.may_have_been_processed = post;
-                    Err(Error::Decode(error))
-                }
-            };
-        }
-        Err(Error::Provider(Box::new(ProviderError::new(
-            call.operation,
-            post,
-            call.capture,
+        decode::answer(
+            send.operation,
             status,
+            &headers,
             &body,
-            call.idempotency_key.clone(),
-            retry_after,
-            replayed,
-        ))))
+            (self.inner.clock)(),
+            send.idempotency_key,
+        )
+    }
+
+    /// Reads the answer's body, refusing it as soon as it is known to be over the limit.
+    async fn read_body(
+        &self,
+        send: &Exchange<'_>,
+        status: StatusCode,
+        mut response: reqwest::Response,
+    ) -> Result<Vec<u8>, Error> {
+        let limit = self.inner.max_response_bytes;
+        let too_large = || Error::ResponseTooLarge {
+            operation: send.operation.as_str(),
+            method: send.prepared.method().clone(),
+            status,
+            limit,
+            idempotency_key: send.idempotency_key.map(str::to_owned),
+        };
+        let declared = response.content_length();
+        if declared.is_some_and(|length| length > u64::try_from(limit).unwrap_or(u64::MAX)) {
+            return Err(too_large());
+        }
+        let capacity = declared
+            .and_then(|length| usize::try_from(length).ok())
+            .unwrap_or(0);
+        let mut body = Vec::with_capacity(capacity);
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| self.send_error(send, e, Some(status)))?
+        {
+            if chunk.len() > limit.saturating_sub(body.len()) {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
     }
 
     /// Classifies a failure of the HTTP exchange.
-    fn send_error(&self, call: &Call, error: reqwest::Error, status: Option<StatusCode>) -> Error {
+    fn send_error(
+        &self,
+        send: &Exchange<'_>,
+        error: reqwest::Error,
+        status: Option<StatusCode>,
+    ) -> Error {
         if error.is_builder() {
             return Error::invalid(format!("the request cannot be built: {error}"));
         }
         let never_sent = error.is_connect() && status.is_none();
-        if never_sent || call.method != Method::POST {
+        if never_sent || send.prepared.method() != Method::POST {
             return Error::Transport {
-                operation: call.operation,
+                operation: send.operation.as_str(),
                 source: error,
             };
         }
@@ -771,45 +1032,40 @@ impl Client {
             "the connection failed after the request was sent".to_owned()
         };
         Error::Ambiguous {
-            operation: call.operation,
+            operation: send.operation.as_str(),
             reason,
             status,
-            idempotency_key: call.idempotency_key.clone(),
+            idempotency_key: send.idempotency_key.map(str::to_owned),
             source: Some(error),
         }
     }
 }
 
-fn idempotent<T>(answer: Answer<T>, key: String) -> Idempotent<T> {
-    Idempotent {
+/// One prepared request, sent once per attempt with the same bytes and key.
+struct Exchange<'a> {
+    operation: Operation,
+    prepared: &'a http::Request<Vec<u8>>,
+    url: &'a Url,
+    idempotency_key: Option<&'a str>,
+}
+
+fn idempotent<T>(answer: Answer<T>) -> Result<Idempotent<T>, Error> {
+    let Some(idempotency_key) = answer.idempotency_key else {
+        return Err(Error::invalid(
+            "a POST was prepared without an Idempotency-Key",
+        ));
+    };
+    Ok(Idempotent {
         value: answer.value,
-        idempotency_key: key,
+        idempotency_key,
         replayed: answer.replayed,
         status: answer.status,
-    }
+    })
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, Error> {
     serde_json::to_vec(value)
         .map_err(|e| Error::invalid(format!("the request does not serialize: {e}")))
-}
-
-fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-}
-
-/// `Retry-After` as a delay: whole seconds, or an HTTP date relative to `now`.
-fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    let value = header_text(headers, RETRY_AFTER.as_str())?;
-    let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    let at = payments_signing::http::parse_http_date(value).ok()?;
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 #[cfg(test)]
@@ -860,26 +1116,5 @@ mod tests {
         assert!(validate_idempotency_key("").is_err());
         assert!(validate_idempotency_key("two words").is_err());
         assert!(validate_idempotency_key("line\nbreak").is_err());
-    }
-
-    #[test]
-    fn retry_after_reads_seconds_and_dates() {
-        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_480);
-        let mut headers = HeaderMap::new();
-        headers.insert(RETRY_AFTER, HeaderValue::from_static("7"));
-        assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(7)));
-        // 1445412480 is Wed, 21 Oct 2015 07:28:00 GMT.
-        headers.insert(
-            RETRY_AFTER,
-            HeaderValue::from_static("Wed, 21 Oct 2015 07:28:30 GMT"),
-        );
-        assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(30)));
-        headers.insert(
-            RETRY_AFTER,
-            HeaderValue::from_static("Wed, 21 Oct 2015 07:27:00 GMT"),
-        );
-        assert_eq!(retry_after(&headers, now), Some(Duration::ZERO));
-        headers.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
-        assert_eq!(retry_after(&headers, now), None);
     }
 }

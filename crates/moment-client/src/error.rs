@@ -9,7 +9,8 @@
 //!   object.
 //! * [`Error::is_retryable`]: is sending the same request again (with the same idempotency key)
 //!   reasonable?
-//! * [`Error::status`] and [`Error::provider_code`]: what the gateway said, when it answered.
+//! * [`Error::status`], [`Error::provider_code`] and [`Error::retry_after`]: what the gateway
+//!   said, when it answered.
 
 use std::fmt;
 use std::time::Duration;
@@ -22,10 +23,17 @@ use serde_json::{Map, Value};
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The request (or the client configuration) is invalid; nothing was sent.
+    /// The request is invalid; nothing was sent.
     #[error("invalid request, not sent: {message}")]
     InvalidRequest {
         /// What is wrong, naming the field.
+        message: String,
+    },
+    /// The configuration is invalid: the secret key, the base URL, the user-agent suffix, the
+    /// HTTP client, or a webhook secret. Nothing was sent.
+    #[error("invalid configuration: {message}")]
+    Config {
+        /// What is wrong, naming the setting (never its secret value).
         message: String,
     },
     /// The request could not be delivered and nothing can have changed at Moment: the connection
@@ -64,21 +72,49 @@ pub enum Error {
     /// An inbound webhook did not verify.
     #[error(transparent)]
     Webhook(#[from] WebhookError),
+    /// Moment's answer was larger than
+    /// [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes) allows;
+    /// the client stopped reading it (the declared `Content-Length`, or the bytes read so far,
+    /// passed the limit).
+    ///
+    /// A `POST` answered this way [may have been processed](Error::may_have_been_processed):
+    /// retrieve the object, or retry with the same [`Error::idempotency_key`].
+    #[error(
+        "{operation}: Moment's answer ({status}) is larger than the limit of {limit} bytes; \
+         it was not read"
+    )]
+    ResponseTooLarge {
+        /// The operation, e.g. `retrieve_payment`.
+        operation: &'static str,
+        /// The request's method (`POST` requests may have been processed).
+        method: http::Method,
+        /// The HTTP status of the answer.
+        status: StatusCode,
+        /// The limit in force, in bytes.
+        limit: usize,
+        /// The `Idempotency-Key` the request carried.
+        idempotency_key: Option<String>,
+    },
 }
 
 impl Error {
     /// Whether Moment may have acted on the request.
     ///
-    /// `true` for [`Error::Ambiguous`]; for a `5xx` or `409 Conflict` answer to a `POST`; and
-    /// for a `POST` whose success response did not decode (the object exists, only its
-    /// description was unreadable). When this is `true`, never send a *new* request for the
-    /// same payment: reuse the idempotency key or retrieve the object.
+    /// `true` for [`Error::Ambiguous`]; for a `5xx` or `409 Conflict` answer to a `POST`; for
+    /// a `POST` whose success response did not decode (the object exists, only its description
+    /// was unreadable); and for a `POST` whose answer was too large to read. When this is
+    /// `true`, never send a *new* request for the same payment: reuse the idempotency key or
+    /// retrieve the object.
     pub fn may_have_been_processed(&self) -> bool {
         match self {
-            Error::InvalidRequest { .. } | Error::Transport { .. } | Error::Webhook(_) => false,
+            Error::InvalidRequest { .. }
+            | Error::Config { .. }
+            | Error::Transport { .. }
+            | Error::Webhook(_) => false,
             Error::Ambiguous { .. } => true,
             Error::Provider(e) => e.may_have_been_processed(),
             Error::Decode(e) => e.may_have_been_processed,
+            Error::ResponseTooLarge { method, .. } => *method == http::Method::POST,
         }
     }
 
@@ -91,7 +127,11 @@ impl Error {
         match self {
             Error::Transport { .. } | Error::Ambiguous { .. } => true,
             Error::Provider(e) => e.is_retryable(),
-            Error::InvalidRequest { .. } | Error::Decode(_) | Error::Webhook(_) => false,
+            Error::InvalidRequest { .. }
+            | Error::Config { .. }
+            | Error::Decode(_)
+            | Error::Webhook(_)
+            | Error::ResponseTooLarge { .. } => false,
         }
     }
 
@@ -101,11 +141,17 @@ impl Error {
             Error::Ambiguous { status, .. } => *status,
             Error::Provider(e) => Some(e.status()),
             Error::Decode(e) => e.status,
-            Error::InvalidRequest { .. } | Error::Transport { .. } | Error::Webhook(_) => None,
+            Error::ResponseTooLarge { status, .. } => Some(*status),
+            Error::InvalidRequest { .. }
+            | Error::Config { .. }
+            | Error::Transport { .. }
+            | Error::Webhook(_) => None,
         }
     }
 
-    /// The gateway's error code, when it sent one (see [`ProviderError::provider_code`]).
+    /// The gateway's error code as the text it sent, when it sent one (see
+    /// [`ProviderError::provider_code`]): e.g. `not-found` for a problem of type
+    /// `https://api.momentco.io/docs/errors#not-found`.
     pub fn provider_code(&self) -> Option<&str> {
         match self {
             Error::Provider(e) => e.provider_code(),
@@ -121,6 +167,9 @@ impl Error {
             } => idempotency_key.as_deref(),
             Error::Provider(e) => e.idempotency_key(),
             Error::Decode(e) => e.idempotency_key.as_deref(),
+            Error::ResponseTooLarge {
+                idempotency_key, ..
+            } => idempotency_key.as_deref(),
             _ => None,
         }
     }
@@ -139,8 +188,15 @@ impl Error {
         }
     }
 
-    /// How long Moment asked us to wait (`Retry-After`), if it did.
-    pub(crate) fn retry_after(&self) -> Option<Duration> {
+    pub(crate) fn config(message: impl Into<String>) -> Self {
+        Error::Config {
+            message: message.into(),
+        }
+    }
+
+    /// How long Moment asked to wait before trying again (`Retry-After`, in seconds or as an
+    /// HTTP date), when it answered with one.
+    pub fn retry_after(&self) -> Option<Duration> {
         match self {
             Error::Provider(e) => e.retry_after(),
             _ => None,
@@ -253,12 +309,9 @@ pub struct ProviderError {
 }
 
 impl ProviderError {
-    /// Builds the error from an answer; `capture` tells a `409` on a capture apart.
-    #[allow(clippy::too_many_arguments)]
+    /// Builds the error from an answer to `operation`.
     pub(crate) fn new(
-        operation: &'static str,
-        post: bool,
-        capture: bool,
+        operation: crate::client::Operation,
         status: StatusCode,
         body: &[u8],
         idempotency_key: Option<String>,
@@ -266,10 +319,10 @@ impl ProviderError {
         replayed: bool,
     ) -> Self {
         let problem = serde_json::from_slice::<Problem>(body).ok();
-        let kind = classify(status, problem.as_ref(), capture, operation);
+        let kind = classify(status, problem.as_ref(), operation);
         ProviderError {
-            operation,
-            post,
+            operation: operation.as_str(),
+            post: operation.is_post(),
             status,
             kind,
             problem,
@@ -364,9 +417,9 @@ impl std::error::Error for ProviderError {}
 fn classify(
     status: StatusCode,
     problem: Option<&Problem>,
-    capture: bool,
-    operation: &str,
+    operation: crate::client::Operation,
 ) -> ProviderErrorKind {
+    use crate::client::Operation;
     match status.as_u16() {
         400 => ProviderErrorKind::BadRequest,
         401 => ProviderErrorKind::Unauthorized,
@@ -377,10 +430,10 @@ fn classify(
             let about_key = problem.is_some_and(|p| p.mentions("idempot"));
             if about_key {
                 ProviderErrorKind::IdempotencyConflict
-            } else if capture {
+            } else if operation == Operation::CapturePayment {
                 // The documented other cause of a 409 on a capture.
                 ProviderErrorKind::AuthorizationExpired
-            } else if operation == "create_payment_session" {
+            } else if operation == Operation::CreatePaymentSession {
                 // Creating a session has no other documented conflict.
                 ProviderErrorKind::IdempotencyConflict
             } else {
@@ -508,9 +561,6 @@ pub enum WebhookError {
     /// A header is not visible ASCII.
     #[error("the webhook's `{0}` header is not valid text")]
     InvalidHeader(&'static str),
-    /// The webhook secret is not `whsec_` + base64 (or bare base64).
-    #[error("the webhook secret is not `whsec_` followed by base64")]
-    InvalidSecret,
     /// `webhook-timestamp` is not a Unix timestamp in seconds.
     #[error("the webhook-timestamp header is not a Unix timestamp")]
     InvalidTimestamp,

@@ -89,6 +89,7 @@
 
 pub mod auth;
 pub mod client;
+pub mod decode;
 pub mod error;
 pub mod model;
 mod scrub;
@@ -99,7 +100,7 @@ pub mod testing;
 pub mod webhook;
 
 pub use auth::KeyMode;
-pub use client::{Client, ClientBuilder, Idempotent};
+pub use client::{Client, ClientBuilder, Idempotent, Operation};
 pub use error::{DecodeError, Error, Problem, ProviderError, ProviderErrorKind, WebhookError};
 pub use model::{
     CaptureMethod, CapturePayment, CardDetails, CardOptions, CheckoutMode, CheckoutOptions,
@@ -110,4 +111,5 @@ pub use model::{
     SessionStatus, SessionType, Timestamp, VoidPayment,
 };
 pub use sdk::{CheckoutOutcome, CheckoutStatus, CheckoutToken};
+pub use secrecy;
 pub use secrecy::SecretString;

@@ -212,6 +212,52 @@ impl Client {
         })
     }
 
+    /// The exact request [`Client::create_checkout_token`] would send now, without sending it:
+    /// the create of [`Client::prepare_create_payment_session`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), moment_client::Error> {
+    /// use moment_client::CreatePaymentSession;
+    /// let client = moment_client::Client::builder("sk_test_4eC39HqLyjWDarjtT1zdp7dc").build()?;
+    /// let request = CreatePaymentSession::for_sdk(10_000, "ZAR", "yourapp://checkout?session_id={SESSION_ID}");
+    /// let prepared = client.prepare_create_checkout_token(&request).await?;
+    /// assert_eq!(prepared.uri().path(), "/collect/payment_sessions");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::prepare_create_payment_session`].
+    pub async fn prepare_create_checkout_token(
+        &self,
+        request: &CreatePaymentSession,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepare_create_payment_session(request).await
+    }
+
+    /// The exact request [`Client::checkout_status`] would send now, without sending it: the
+    /// retrieve of [`Client::prepare_retrieve_payment_session`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), moment_client::Error> {
+    /// let client = moment_client::Client::builder("sk_test_4eC39HqLyjWDarjtT1zdp7dc").build()?;
+    /// let prepared = client.prepare_checkout_status("ps_kfAWZgfQIoeG0q").await?;
+    /// assert_eq!(prepared.method(), http::Method::GET);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::prepare_retrieve_payment_session`].
+    pub async fn prepare_checkout_status(
+        &self,
+        session_id: &str,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepare_retrieve_payment_session(session_id).await
+    }
+
     /// `fetchSessionStatus(sessionId)`: retrieves the session named by the `session_id` of the
     /// deep link and maps it to the SDK's outcomes (see [`CheckoutOutcome::from_session`]).
     ///

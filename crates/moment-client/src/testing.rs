@@ -13,15 +13,16 @@
 //!   `pay_rOaZNqKZMFxsRb2NBL1cj` are preloaded;
 //! * errors are RFC 9457 problem details.
 //!
-//! Script what Moment would do: [`MockGateway::complete_session`] (the customer paid, failed, or
-//! an authorisation was reserved), [`MockGateway::set_session_state`],
-//! [`MockGateway::expire_authorisation`], [`MockGateway::fail_next`] (a `503`, a `429` with
-//! `Retry-After`, an HTML error page, a slow answer), and inspect what your code sent with
-//! [`MockGateway::requests`]. [`MockGateway::signed_event`] produces a webhook for your handler,
-//! signed with [`MockGateway::webhook_secret`].
+//! Script what Moment would do: [`MockGateway::script`] (a `503`, a `429` with `Retry-After`,
+//! an HTML error page, a slow answer, for the next call of an [`Operation`]),
+//! [`MockGateway::complete_session`] (the customer paid, failed, or an authorisation was
+//! reserved), [`MockGateway::set_session_state`], [`MockGateway::expire_authorisation`]; inspect
+//! what your code sent with [`MockGateway::requests`] and [`MockGateway::hits`].
+//! [`MockGateway::signed_event`] produces a webhook for your handler, signed with the mock's
+//! webhook secret. [`MockGateway::start_with`] runs the mock with credentials of your choice.
 //!
 //! ```
-//! use moment_client::testing::{Fault, MockGateway, Route};
+//! use moment_client::testing::{MockGateway, Operation, Outcome};
 //! use moment_client::{CheckoutOutcome, CreatePaymentSession, PaymentOutcome};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
@@ -30,10 +31,12 @@
 //! let client = mock.client();
 //!
 //! // The first attempt meets a 503; the client retries with the same Idempotency-Key.
-//! mock.fail_next(Route::CreatePaymentSession, Fault::status(503));
+//! mock.script(Operation::CreatePaymentSession, Outcome::status(503));
 //! let request = CreatePaymentSession::for_sdk(10_000, "ZAR", "yourapp://checkout?session_id={SESSION_ID}");
 //! let token = client.create_checkout_token(&request).await?;
-//! assert_eq!(mock.hits(Route::CreatePaymentSession), 2);
+//! assert_eq!(mock.hits(Operation::CreatePaymentSession), 2);
+//! let sent = mock.requests();
+//! assert_eq!(sent[0].header("idempotency-key"), sent[1].header("idempotency-key"));
 //!
 //! mock.complete_session(&token.session_id, PaymentOutcome::Paid);
 //! let status = client.checkout_status(&token.session_id).await?;
@@ -47,53 +50,91 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
 use httpmock::{HttpMockRequest, HttpMockResponse, MockServer};
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};
 
+pub use crate::client::Operation;
 use crate::model::{EventType, PaymentOutcome, SessionStatus};
 use crate::{Client, ClientBuilder};
 
-/// The secret key the mock accepts (a test-mode key).
+/// The secret key the mock accepts by default (a test-mode key).
 pub const MOCK_SECRET_KEY: &str = "sk_test_mock_gateway_4eC39HqLyjWDarjtT1zdp7dc";
 
-/// The secret the mock signs webhooks with.
+/// The secret the mock signs webhooks with by default.
 pub const MOCK_WEBHOOK_SECRET: &str = "whsec_bW9tZW50LWNsaWVudCBtb2NrIGdhdGV3YXkgc2VjcmV0";
 
 /// The timestamp the mock writes into `created_at`/`updated_at`, so that answers are
 /// reproducible.
 pub const MOCK_TIMESTAMP: &str = "2025-03-18T14:06:51.149Z";
 
-/// An operation of the API, to script faults and count requests.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Route {
-    /// `POST /collect/payment_sessions`.
-    CreatePaymentSession,
-    /// `GET /collect/payment_sessions/{id}`.
-    RetrievePaymentSession,
-    /// `GET /collect/payments/{id}`.
-    RetrievePayment,
-    /// `POST /collect/payments/{id}/captures`.
-    CapturePayment,
-    /// `POST /collect/payments/{id}/voids`.
-    VoidPayment,
-    /// Any request (for [`MockGateway::fail_next`]); any request not of an operation above (for
-    /// [`MockGateway::hits`], every request).
-    Any,
+/// The credentials of a [`MockGateway`]: the secret key it accepts (`Authorization: Bearer …`)
+/// and the webhook secret it signs events with. `Debug` redacts both.
+///
+/// ```
+/// use moment_client::testing::Credentials;
+/// let credentials = Credentials::new("sk_test_my_recognisable_key", "whsec_c2VjcmV0");
+/// assert!(!format!("{credentials:?}").contains("recognisable"));
+/// ```
+#[derive(Clone)]
+pub struct Credentials {
+    secret_key: SecretString,
+    webhook_secret: SecretString,
 }
 
-/// A scripted failure, answered instead of (or, for a delay, before) the normal answer.
+impl Credentials {
+    /// A secret key (`sk_test_…` or `sk_…`, as the client requires) and a webhook secret
+    /// (`whsec_` + base64).
+    pub fn new(
+        secret_key: impl Into<SecretString>,
+        webhook_secret: impl Into<SecretString>,
+    ) -> Self {
+        Credentials {
+            secret_key: secret_key.into(),
+            webhook_secret: webhook_secret.into(),
+        }
+    }
+
+    /// The secret key.
+    pub fn secret_key(&self) -> &SecretString {
+        &self.secret_key
+    }
+
+    /// The webhook secret.
+    pub fn webhook_secret(&self) -> &SecretString {
+        &self.webhook_secret
+    }
+}
+
+impl Default for Credentials {
+    /// [`MOCK_SECRET_KEY`] and [`MOCK_WEBHOOK_SECRET`].
+    fn default() -> Self {
+        Credentials::new(MOCK_SECRET_KEY, MOCK_WEBHOOK_SECRET)
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("secret_key", &"[REDACTED]")
+            .field("webhook_secret", &"[REDACTED]")
+            .finish()
+    }
+}
+
+/// What the mock answers to the next call of an operation, instead of (or, for a delay,
+/// before) its normal answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Fault {
-    /// A problem-details answer with this status, and an optional `Retry-After` value.
+pub enum Outcome {
+    /// A problem-details answer with this status, and an optional `Retry-After` value. A
+    /// scripted failure is not processed: nothing changes in the mock.
     Problem {
         /// The HTTP status.
         status: u16,
         /// The `Retry-After` header, if any.
         retry_after: Option<String>,
     },
-    /// Exactly this answer.
+    /// Exactly this answer (nothing is processed).
     Raw {
         /// The HTTP status.
         status: u16,
@@ -107,10 +148,10 @@ pub enum Fault {
     Delay(Duration),
 }
 
-impl Fault {
+impl Outcome {
     /// A problem answer with `status`, e.g. `503`.
     pub fn status(status: u16) -> Self {
-        Fault::Problem {
+        Outcome::Problem {
             status,
             retry_after: None,
         }
@@ -118,7 +159,7 @@ impl Fault {
 
     /// `429 Too Many Requests` with `Retry-After: <retry_after>`.
     pub fn rate_limited(retry_after: impl Into<String>) -> Self {
-        Fault::Problem {
+        Outcome::Problem {
             status: 429,
             retry_after: Some(retry_after.into()),
         }
@@ -126,7 +167,7 @@ impl Fault {
 
     /// Exactly this answer, e.g. a truncated body or an HTML error page.
     pub fn raw(status: u16, content_type: Option<&str>, body: impl Into<String>) -> Self {
-        Fault::Raw {
+        Outcome::Raw {
             status,
             content_type: content_type.map(str::to_owned),
             body: body.into(),
@@ -135,7 +176,7 @@ impl Fault {
 
     /// A load balancer's HTML `502 Bad Gateway` page.
     pub fn html_bad_gateway() -> Self {
-        Fault::raw(
+        Outcome::raw(
             502,
             Some("text/html"),
             "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>",
@@ -144,32 +185,54 @@ impl Fault {
 
     /// Handle the request after `delay`.
     pub fn delay(delay: Duration) -> Self {
-        Fault::Delay(delay)
+        Outcome::Delay(delay)
     }
 }
 
-/// A request as the mock received it. The `Authorization` header is redacted.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
+/// A request as the mock received it. Its `Debug` redacts the `Authorization` header and any
+/// key or token in the body.
+#[derive(Clone, PartialEq, Eq)]
 pub struct RecordedRequest {
-    /// The method, e.g. `POST`.
-    pub method: String,
-    /// The path, e.g. `/collect/payment_sessions`.
-    pub path: String,
-    /// The operation it addressed.
-    pub route: Route,
-    /// The headers, names in lower case (`authorization` shows `Bearer [REDACTED]`).
-    pub headers: BTreeMap<String, String>,
-    /// The body as text.
-    pub body: String,
+    method: String,
+    path: String,
+    query: Option<String>,
+    operation: Option<Operation>,
+    headers: BTreeMap<String, String>,
+    body: Vec<u8>,
 }
 
 impl RecordedRequest {
-    /// A header's value.
+    /// The method, e.g. `POST`.
+    pub fn method(&self) -> &str {
+        &self.method
+    }
+
+    /// The path, e.g. `/collect/payment_sessions`.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The query string, without `?`, if there was one.
+    pub fn query(&self) -> Option<&str> {
+        self.query.as_deref()
+    }
+
+    /// The operation the request addressed, when it addressed one.
+    pub fn operation(&self) -> Option<Operation> {
+        self.operation
+    }
+
+    /// A header's value as received (names are case-insensitive). `authorization` holds the
+    /// real key: compare it, do not print it.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .get(&name.to_ascii_lowercase())
             .map(String::as_str)
+    }
+
+    /// Every header, names in lower case.
+    pub fn headers(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.headers.iter().map(|(n, v)| (n.as_str(), v.as_str()))
     }
 
     /// The `Idempotency-Key`.
@@ -177,9 +240,42 @@ impl RecordedRequest {
         self.header("idempotency-key")
     }
 
+    /// The body, byte for byte.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
     /// The body as JSON, if it is JSON.
     pub fn json(&self) -> Option<Value> {
-        serde_json::from_str(&self.body).ok()
+        serde_json::from_slice(&self.body).ok()
+    }
+}
+
+impl fmt::Debug for RecordedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: BTreeMap<&str, String> = self
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let value = if name == "authorization" {
+                    "Bearer [REDACTED]".to_owned()
+                } else {
+                    crate::scrub::scrub(value)
+                };
+                (name.as_str(), value)
+            })
+            .collect();
+        f.debug_struct("RecordedRequest")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("operation", &self.operation)
+            .field("headers", &headers)
+            .field(
+                "body",
+                &crate::scrub::scrub(&String::from_utf8_lossy(&self.body)),
+            )
+            .finish()
     }
 }
 
@@ -187,6 +283,7 @@ impl RecordedRequest {
 pub struct MockGateway {
     server: MockServer,
     state: Arc<Mutex<State>>,
+    credentials: Credentials,
 }
 
 impl fmt::Debug for MockGateway {
@@ -214,7 +311,7 @@ struct State {
     payments: BTreeMap<String, Value>,
     expired_authorisations: HashSet<String>,
     idempotency: HashMap<String, Stored>,
-    faults: VecDeque<(Route, Fault)>,
+    scripted: VecDeque<(Operation, Outcome)>,
     requests: Vec<RecordedRequest>,
     next_id: u64,
 }
@@ -251,19 +348,43 @@ impl Reply {
 }
 
 impl MockGateway {
-    /// Starts a mock on a free loopback port.
+    /// Starts a mock on a free loopback port, with the default [`Credentials`]
+    /// ([`MOCK_SECRET_KEY`], [`MOCK_WEBHOOK_SECRET`]).
     pub async fn start() -> Self {
+        MockGateway::start_with(Credentials::default()).await
+    }
+
+    /// Starts a mock that accepts only `credentials.secret_key()` and signs events with
+    /// `credentials.webhook_secret()`.
+    ///
+    /// ```
+    /// use moment_client::testing::{Credentials, MockGateway};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), moment_client::Error> {
+    /// let mock = MockGateway::start_with(Credentials::new("sk_test_mine", "whsec_c2VjcmV0")).await;
+    /// let session = mock.client().retrieve_payment_session("ps_kfAWZgfQIoeG0q").await?;
+    /// assert_eq!(session.id, "ps_kfAWZgfQIoeG0q");
+    /// # Ok(()) }
+    /// ```
+    pub async fn start_with(credentials: Credentials) -> Self {
         let server = MockServer::start_async().await;
         let mut state = State::default();
         preload_documented_examples(&mut state);
         let state = Arc::new(Mutex::new(state));
         let handler_state = Arc::clone(&state);
+        let authorization = format!("Bearer {}", credentials.secret_key.expose_secret());
         server
             .mock_async(move |_when, then| {
-                then.respond_with(move |request: &HttpMockRequest| handle(&handler_state, request));
+                then.respond_with(move |request: &HttpMockRequest| {
+                    handle(&handler_state, &authorization, request)
+                });
             })
             .await;
-        MockGateway { server, state }
+        MockGateway {
+            server,
+            state,
+            credentials,
+        }
     }
 
     /// The mock's base URL, e.g. `http://127.0.0.1:34567`.
@@ -271,14 +392,19 @@ impl MockGateway {
         self.server.base_url()
     }
 
-    /// The secret key the mock accepts ([`MOCK_SECRET_KEY`]).
-    pub fn secret_key(&self) -> SecretString {
-        SecretString::from(MOCK_SECRET_KEY)
+    /// The mock's credentials.
+    pub fn credentials(&self) -> &Credentials {
+        &self.credentials
     }
 
-    /// The secret the mock signs webhooks with ([`MOCK_WEBHOOK_SECRET`]).
+    /// The secret key the mock accepts.
+    pub fn secret_key(&self) -> SecretString {
+        self.credentials.secret_key.clone()
+    }
+
+    /// The secret the mock signs webhooks with.
     pub fn webhook_secret(&self) -> SecretString {
-        SecretString::from(MOCK_WEBHOOK_SECRET)
+        self.credentials.webhook_secret.clone()
     }
 
     /// A builder already pointed at the mock with its key, and short retry delays (1 to 20 ms);
@@ -290,28 +416,33 @@ impl MockGateway {
     }
 
     /// A client pointed at the mock (see [`MockGateway::client_builder`]).
+    ///
+    /// # Panics
+    ///
+    /// When the mock was started with a secret key the client refuses (not `sk_…`).
     pub fn client(&self) -> Client {
         self.client_builder()
             .build()
-            .expect("the mock's key and loopback URL are a valid configuration")
+            .expect("the mock's key is a secret key (sk_…) and its loopback URL is valid")
     }
 
-    /// Answers the next request of `route` with `fault` (faults queue up in order).
-    pub fn fail_next(&self, route: Route, fault: Fault) {
-        self.lock().faults.push_back((route, fault));
+    /// Answers the next call of `operation` with `outcome`. Scripted outcomes queue up in
+    /// order, per operation: script a `503` twice to fail the first two attempts.
+    pub fn script(&self, operation: Operation, outcome: Outcome) {
+        self.lock().scripted.push_back((operation, outcome));
     }
 
-    /// Every request received so far, in order.
+    /// Every request received so far, in order (also those that addressed no operation).
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.lock().requests.clone()
     }
 
-    /// How many requests addressed `route` (all requests for [`Route::Any`]).
-    pub fn hits(&self, route: Route) -> usize {
+    /// How many requests addressed `operation` (each retry counts).
+    pub fn hits(&self, operation: Operation) -> usize {
         self.lock()
             .requests
             .iter()
-            .filter(|r| route == Route::Any || r.route == route)
+            .filter(|r| r.operation == Some(operation))
             .count()
     }
 
@@ -480,7 +611,8 @@ impl MockGateway {
 
     /// A signed webhook delivery about a stored session (`payment_session.*` types) or payment
     /// (other types), as Moment would `POST` it, signed at `at` with
-    /// [`MockGateway::webhook_secret`]. `None` when the object is unknown.
+    /// [`MockGateway::webhook_secret`]. `None` when the object is unknown (or the webhook
+    /// secret is not base64).
     pub fn signed_event(
         &self,
         event_type: EventType,
@@ -503,8 +635,13 @@ impl MockGateway {
             "data": data,
         });
         let body = serde_json::to_vec(&body).ok()?;
-        crate::webhook::signed_request(&self.webhook_secret(), &format!("msg_mock{n:06}"), at, body)
-            .ok()
+        crate::webhook::sign_notification(
+            &self.credentials.webhook_secret,
+            &format!("msg_mock{n:06}"),
+            at,
+            body,
+        )
+        .ok()
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -541,69 +678,69 @@ fn preload_documented_examples(state: &mut State) {
 }
 
 /// Which operation a method and path address, and the id in the path.
-fn route_of(method: &str, path: &str) -> (Route, Option<String>) {
+fn operation_of(method: &str, path: &str) -> (Option<Operation>, Option<String>) {
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    match (method, segments.as_slice()) {
-        ("POST", ["collect", "payment_sessions"]) => (Route::CreatePaymentSession, None),
+    let (operation, id) = match (method, segments.as_slice()) {
+        ("POST", ["collect", "payment_sessions"]) => (Operation::CreatePaymentSession, None),
         ("GET", ["collect", "payment_sessions", id]) => {
-            (Route::RetrievePaymentSession, Some((*id).to_owned()))
+            (Operation::RetrievePaymentSession, Some(*id))
         }
-        ("GET", ["collect", "payments", id]) => (Route::RetrievePayment, Some((*id).to_owned())),
-        ("POST", ["collect", "payments", id, "captures"]) => {
-            (Route::CapturePayment, Some((*id).to_owned()))
-        }
-        ("POST", ["collect", "payments", id, "voids"]) => {
-            (Route::VoidPayment, Some((*id).to_owned()))
-        }
-        _ => (Route::Any, None),
-    }
+        ("GET", ["collect", "payments", id]) => (Operation::RetrievePayment, Some(*id)),
+        ("POST", ["collect", "payments", id, "captures"]) => (Operation::CapturePayment, Some(*id)),
+        ("POST", ["collect", "payments", id, "voids"]) => (Operation::VoidPayment, Some(*id)),
+        _ => return (None, None),
+    };
+    (Some(operation), id.map(str::to_owned))
 }
 
-fn handle(state: &Mutex<State>, request: &HttpMockRequest) -> HttpMockResponse {
+fn handle(
+    state: &Mutex<State>,
+    authorization: &str,
+    request: &HttpMockRequest,
+) -> HttpMockResponse {
     let method = request.method().as_str().to_owned();
     let uri = request.uri();
     let path = uri.path().to_owned();
+    let query = uri.query().map(str::to_owned);
     let body = request.body_ref().to_vec();
     let headers: BTreeMap<String, String> = request
         .headers()
         .iter()
         .map(|(name, value)| {
-            let name = name.as_str().to_ascii_lowercase();
-            let value = if name == "authorization" {
-                "Bearer [REDACTED]".to_owned()
-            } else {
-                String::from_utf8_lossy(value.as_bytes()).into_owned()
-            };
-            (name, value)
+            (
+                name.as_str().to_ascii_lowercase(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
         })
         .collect();
     let authorized = request
         .headers()
         .get("authorization")
         .and_then(|v| v.to_str().ok())
-        == Some(format!("Bearer {MOCK_SECRET_KEY}").as_str());
-    let (route, id) = route_of(&method, &path);
+        == Some(authorization);
+    let (operation, id) = operation_of(&method, &path);
 
-    let fault = {
+    let scripted = {
         let mut state = lock(state);
         state.requests.push(RecordedRequest {
             method: method.clone(),
             path: path.clone(),
-            route,
+            query,
+            operation,
             headers: headers.clone(),
-            body: String::from_utf8_lossy(&body).into_owned(),
+            body: body.clone(),
         });
         let position = state
-            .faults
+            .scripted
             .iter()
-            .position(|(r, _)| *r == Route::Any || *r == route);
+            .position(|(o, _)| Some(*o) == operation);
         position
-            .and_then(|p| state.faults.remove(p))
-            .map(|(_, f)| f)
+            .and_then(|p| state.scripted.remove(p))
+            .map(|(_, outcome)| outcome)
     };
-    match fault {
-        Some(Fault::Delay(delay)) => std::thread::sleep(delay),
-        Some(Fault::Raw {
+    match scripted {
+        Some(Outcome::Delay(delay)) => std::thread::sleep(delay),
+        Some(Outcome::Raw {
             status,
             content_type,
             body,
@@ -614,7 +751,7 @@ fn handle(state: &Mutex<State>, request: &HttpMockRequest) -> HttpMockResponse {
             }
             return response.body(body).build();
         }
-        Some(Fault::Problem {
+        Some(Outcome::Problem {
             status,
             retry_after,
         }) => {
@@ -674,18 +811,18 @@ fn handle(state: &Mutex<State>, request: &HttpMockRequest) -> HttpMockResponse {
         }
     }
 
-    let reply = match (route, id) {
-        (Route::CreatePaymentSession, _) => create_session(&mut state, &body, &path),
-        (Route::RetrievePaymentSession, Some(id)) => match state.sessions.get(&id) {
+    let reply = match (operation, id) {
+        (Some(Operation::CreatePaymentSession), _) => create_session(&mut state, &body, &path),
+        (Some(Operation::RetrievePaymentSession), Some(id)) => match state.sessions.get(&id) {
             Some(session) => Reply::ok(200, session.json.clone()),
             None => not_found(&path),
         },
-        (Route::RetrievePayment, Some(id)) => match state.payments.get(&id) {
+        (Some(Operation::RetrievePayment), Some(id)) => match state.payments.get(&id) {
             Some(payment) => Reply::ok(200, payment.clone()),
             None => not_found(&path),
         },
-        (Route::CapturePayment, Some(id)) => capture(&mut state, &id, &body, &path),
-        (Route::VoidPayment, Some(id)) => void(&mut state, &id, &path),
+        (Some(Operation::CapturePayment), Some(id)) => capture(&mut state, &id, &body, &path),
+        (Some(Operation::VoidPayment), Some(id)) => void(&mut state, &id, &path),
         _ => not_found(&path),
     };
     if let (Some(key), true) = (key, method == "POST" && reply.status < 500) {

@@ -7,8 +7,13 @@
 //!
 //! [`Verifier::verify`] checks the timestamp against a tolerance (default 180 s, Moment's
 //! recommendation), tries every `v1` signature in constant time over the **raw** body bytes, and
-//! only then parses the event. Acknowledge with a `2xx` ([`acknowledgement`]) and de-duplicate on
+//! only then parses the event. Acknowledge with a `2xx` ([`acknowledge`]) and de-duplicate on
 //! [`Event::webhook_id`].
+//!
+//! Every inbound body goes through [`Verifier::verify`] (or [`Verifier::verify_parts`], the
+//! same code from a header map and raw bytes): nothing is parsed before the signature
+//! verifies, and a verified body that is not a Moment event (wrong types, truncated, nested
+//! deeper than 128 levels) is an [`Error::Decode`], never a panic.
 //!
 //! ```
 //! use moment_client::webhook::{self, Verifier};
@@ -19,7 +24,7 @@
 //! let now = std::time::SystemTime::now();
 //!
 //! // What Moment sends (here signed by the test helper):
-//! let request = webhook::signed_request(&secret, "msg_1", now, body.to_vec())?;
+//! let request = webhook::sign_notification(&secret, "msg_1", now, body.to_vec())?;
 //!
 //! let event = Verifier::new(&secret)?.verify(&request)?;
 //! assert_eq!(event.event_type, EventType::PaymentSucceeded);
@@ -98,9 +103,19 @@ impl Verifier {
     /// A verifier for the endpoint's secret (`whsec_…` or bare base64), with the default
     /// tolerance of 180 s and the system clock.
     ///
+    /// ```
+    /// use std::time::Duration;
+    /// use moment_client::{webhook::Verifier, SecretString};
+    ///
+    /// let verifier = Verifier::new(&SecretString::from("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))?
+    ///     .tolerance(Duration::from_secs(300));
+    /// # let _ = verifier;
+    /// # Ok::<(), moment_client::Error>(())
+    /// ```
+    ///
     /// # Errors
     ///
-    /// [`Error::Webhook`] with [`WebhookError::InvalidSecret`] when the secret is not base64.
+    /// [`Error::Config`] when the secret is not base64 (the message never contains it).
     pub fn new(secret: &SecretString) -> Result<Self, Error> {
         Ok(Verifier {
             key: key(secret)?,
@@ -109,23 +124,19 @@ impl Verifier {
         })
     }
 
-    /// Accepts timestamps up to `tolerance` away from the clock, in either direction.
+    /// Accepts timestamps up to `tolerance` away from the clock, in either direction (default
+    /// [`DEFAULT_TOLERANCE`], 180 s).
     #[must_use]
-    pub fn with_tolerance(mut self, tolerance: Duration) -> Self {
+    pub fn tolerance(mut self, tolerance: Duration) -> Self {
         self.tolerance = tolerance;
         self
     }
 
     /// Uses another clock (for tests, or a clock you trust more than the system's).
     #[must_use]
-    pub fn with_clock(mut self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
+    pub fn clock(mut self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
         self.clock = Arc::new(clock);
         self
-    }
-
-    /// The tolerance in use.
-    pub fn tolerance(&self) -> Duration {
-        self.tolerance
     }
 
     /// Verifies an inbound request, then parses its event.
@@ -187,7 +198,7 @@ impl Verifier {
 
 fn key(secret: &SecretString) -> Result<WebhookKey, Error> {
     WebhookKey::from_secret(secret.expose_secret())
-        .map_err(|_| Error::Webhook(WebhookError::InvalidSecret))
+        .map_err(|_| Error::config("the webhook secret is not `whsec_` followed by base64"))
 }
 
 fn header<'h>(headers: &'h HeaderMap, name: &'static str) -> Result<&'h str, Error> {
@@ -213,7 +224,7 @@ fn header<'h>(headers: &'h HeaderMap, name: &'static str) -> Result<&'h str, Err
 ///
 /// # Errors
 ///
-/// [`WebhookError::InvalidSecret`] when the secret is not base64.
+/// [`Error::Config`] when the secret is not base64.
 pub fn sign(
     secret: &SecretString,
     webhook_id: &str,
@@ -228,22 +239,26 @@ pub fn sign(
     ))
 }
 
-/// A complete signed delivery, as Moment would `POST` it, for your handler's tests.
+/// A complete signed delivery, as Moment would `POST` it, for your handler's tests:
+/// `POST /webhooks/moment` with `Content-Type: application/json`, `webhook-id`,
+/// `webhook-timestamp` (`at`, in Unix seconds) and `webhook-signature` over the body as given.
 ///
 /// ```
 /// use moment_client::{webhook, SecretString};
 /// let secret = SecretString::from("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
 /// let body = br#"{"id": "evt_1", "type": "payment.voided", "data": {"id": "pay_1"}}"#.to_vec();
-/// let request = webhook::signed_request(&secret, "msg_1", std::time::SystemTime::now(), body)?;
+/// let request = webhook::sign_notification(&secret, "msg_1", std::time::SystemTime::now(), body)?;
 /// assert!(request.headers().contains_key("webhook-signature"));
+/// let event = webhook::Verifier::new(&secret)?.verify(&request)?;
+/// assert_eq!(event.webhook_id, "msg_1");
 /// # Ok::<(), moment_client::Error>(())
 /// ```
 ///
 /// # Errors
 ///
-/// [`WebhookError::InvalidSecret`] when the secret is not base64; [`Error::InvalidRequest`]
-/// when the id is not header text.
-pub fn signed_request(
+/// [`Error::Config`] when the secret is not base64; [`Error::InvalidRequest`] when the id is
+/// not header text.
+pub fn sign_notification(
     secret: &SecretString,
     webhook_id: &str,
     at: SystemTime,
@@ -265,9 +280,13 @@ pub fn signed_request(
         .map_err(|e| Error::invalid(format!("the webhook request cannot be built: {e}")))
 }
 
-/// The answer to a verified delivery: `200 OK` with an empty body. Anything other than a `2xx`
-/// makes Moment deliver again.
-pub fn acknowledgement() -> http::Response<Vec<u8>> {
+/// The answer to a verified delivery: `200 OK` with an empty body, as Moment documents. Anything
+/// other than a `2xx` makes Moment deliver again.
+///
+/// ```
+/// assert_eq!(moment_client::webhook::acknowledge().status(), http::StatusCode::OK);
+/// ```
+pub fn acknowledge() -> http::Response<Vec<u8>> {
     let mut response = http::Response::new(Vec::new());
     *response.status_mut() = http::StatusCode::OK;
     response

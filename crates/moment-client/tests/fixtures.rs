@@ -188,7 +188,8 @@ fn verified_event(name: &str) -> moment_client::Event {
     let secret = SecretString::from("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
     let now = std::time::SystemTime::now();
     let request =
-        webhook::signed_request(&secret, "msg_fixture", now, fixture(name).into_bytes()).unwrap();
+        webhook::sign_notification(&secret, "msg_fixture", now, fixture(name).into_bytes())
+            .unwrap();
     Verifier::new(&secret).unwrap().verify(&request).unwrap()
 }
 

@@ -6,7 +6,7 @@ use std::fmt::Debug;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use moment_client::testing::{Fault, MOCK_SECRET_KEY, MockGateway, RecordedRequest, Route};
+use moment_client::testing::{MOCK_SECRET_KEY, MockGateway, Operation, Outcome, RecordedRequest};
 use moment_client::{
     CaptureMethod, CapturePayment, CheckoutOutcome, Client, CreatePaymentSession, Error,
     PaymentOutcome, PaymentStatus, ProviderErrorKind, SessionStatus, SessionType, VoidPayment,
@@ -37,13 +37,21 @@ struct WireRequest {
 
 fn wire(request: &RecordedRequest) -> WireRequest {
     WireRequest {
-        method: request.method.clone(),
-        path: request.path.clone(),
+        method: request.method().to_owned(),
+        path: request.path().to_owned(),
         headers: request
-            .headers
-            .iter()
-            .filter(|(name, _)| name.as_str() != "host")
-            .map(|(n, v)| (n.clone(), v.clone()))
+            .headers()
+            .filter(|(name, _)| *name != "host")
+            .map(|(n, v)| {
+                // The key is the mock's: check it, keep it out of the snapshot.
+                let v = if n == "authorization" {
+                    assert_eq!(v, format!("Bearer {MOCK_SECRET_KEY}"));
+                    "Bearer [REDACTED]"
+                } else {
+                    v
+                };
+                (n.to_owned(), v.to_owned())
+            })
             .collect(),
         body: request.json(),
     }
@@ -82,8 +90,8 @@ async fn create_session_sends_the_documented_request() {
     let requests = mock.requests();
     assert_eq!(requests.len(), 1);
     let sent = &requests[0];
-    assert_eq!(sent.method, "POST");
-    assert_eq!(sent.path, "/collect/payment_sessions");
+    assert_eq!(sent.method(), "POST");
+    assert_eq!(sent.path(), "/collect/payment_sessions");
     assert_eq!(
         sent.json().unwrap(),
         fixture_json("sdk-create-session-request")
@@ -126,7 +134,7 @@ async fn generated_idempotency_keys_are_uuid_v4() {
 #[tokio::test]
 async fn a_create_that_meets_a_503_is_retried_once_with_the_same_key() {
     let mock = MockGateway::start().await;
-    mock.fail_next(Route::CreatePaymentSession, Fault::status(503));
+    mock.script(Operation::CreatePaymentSession, Outcome::status(503));
     let created = mock
         .client()
         .create_payment_session(&sdk_request())
@@ -142,7 +150,7 @@ async fn a_create_that_meets_a_503_is_retried_once_with_the_same_key() {
         requests[1].idempotency_key(),
         Some(created.idempotency_key())
     );
-    assert_eq!(requests[0].body, requests[1].body);
+    assert_eq!(requests[0].body(), requests[1].body());
     assert_eq!(mock.sessions_created(), 1);
 }
 
@@ -155,9 +163,9 @@ async fn a_timed_out_create_is_retried_and_replayed_not_duplicated() {
         .build()
         .unwrap();
     // The first attempt is processed, but only after the client gave up on it.
-    mock.fail_next(
-        Route::CreatePaymentSession,
-        Fault::delay(Duration::from_millis(600)),
+    mock.script(
+        Operation::CreatePaymentSession,
+        Outcome::delay(Duration::from_millis(600)),
     );
     let created = client.create_payment_session(&sdk_request()).await.unwrap();
     assert!(created.replayed(), "the retry gets the stored answer");
@@ -183,9 +191,9 @@ async fn a_timeout_without_retries_is_ambiguous() {
         .max_retries(0)
         .build()
         .unwrap();
-    mock.fail_next(
-        Route::CreatePaymentSession,
-        Fault::delay(Duration::from_millis(500)),
+    mock.script(
+        Operation::CreatePaymentSession,
+        Outcome::delay(Duration::from_millis(500)),
     );
     let request = sdk_request().idempotency_key("order-42-create");
     let error = client.create_payment_session(&request).await.unwrap_err();
@@ -213,14 +221,14 @@ async fn a_publishable_key_never_reaches_the_network() {
             .build()
             .unwrap_err();
         match &error {
-            Error::InvalidRequest { message } => {
+            Error::Config { message } => {
                 assert!(message.contains("publishable"), "{message}")
             }
             other => panic!("{other:?}"),
         }
         assert!(!error.to_string().contains("abc123"));
     }
-    assert_eq!(mock.hits(Route::Any), 0);
+    assert_eq!(mock.requests().len(), 0);
 }
 
 #[tokio::test]
@@ -318,9 +326,9 @@ async fn the_sdk_flow_maps_sessions_to_the_four_outcomes() {
 #[tokio::test]
 async fn a_session_without_client_token_is_reported_as_processed() {
     let mock = MockGateway::start().await;
-    mock.fail_next(
-        Route::CreatePaymentSession,
-        Fault::raw(
+    mock.script(
+        Operation::CreatePaymentSession,
+        Outcome::raw(
             201,
             Some("application/json"),
             r#"{"id": "ps_1", "status": "active"}"#,
@@ -352,21 +360,23 @@ async fn documented_objects_are_retrieved() {
     assert_eq!(payment.amount, Some(100_001));
     assert_eq!(payment.status, Some(PaymentStatus::Succeeded));
     let requests = mock.requests();
-    assert_eq!(requests[0].method, "GET");
+    assert_eq!(requests[0].method(), "GET");
     assert_eq!(
-        requests[0].path,
+        requests[0].path(),
         "/collect/payment_sessions/ps_kfAWZgfQIoeG0q"
     );
     assert_eq!(requests[0].idempotency_key(), None);
     assert_eq!(
         requests[0].header("authorization"),
-        Some("Bearer [REDACTED]")
+        Some(format!("Bearer {MOCK_SECRET_KEY}").as_str())
     );
+    // The recorded request shows the key only to comparisons, never in Debug.
+    assert!(!format!("{:?}", requests[0]).contains(MOCK_SECRET_KEY));
     assert_eq!(
-        requests[1].path,
+        requests[1].path(),
         "/collect/payments/pay_rOaZNqKZMFxsRb2NBL1cj"
     );
-    assert_eq!(requests[1].body, "");
+    assert_eq!(requests[1].body(), b"");
 }
 
 #[tokio::test]
@@ -419,7 +429,7 @@ async fn manual_capture_partial_full_and_void() {
     let requests = mock.requests();
     let captures: Vec<_> = requests
         .iter()
-        .filter(|r| r.route == Route::CapturePayment)
+        .filter(|r| r.operation() == Some(Operation::CapturePayment))
         .collect();
     assert_eq!(captures.len(), 2);
     assert_eq!(captures[0].json(), Some(json!({ "amount": 4000 })));
@@ -445,12 +455,12 @@ async fn manual_capture_partial_full_and_void() {
     let void_request = mock
         .requests()
         .into_iter()
-        .find(|r| r.route == Route::VoidPayment)
+        .find(|r| r.operation() == Some(Operation::VoidPayment))
         .unwrap();
-    assert_eq!(void_request.body, "");
+    assert_eq!(void_request.body(), b"");
     assert_eq!(void_request.header("content-type"), None);
     assert_eq!(
-        void_request.path,
+        void_request.path(),
         format!("/collect/payments/{payment_id}/voids")
     );
     insta::assert_debug_snapshot!(wire(&void_request));
@@ -494,7 +504,7 @@ async fn capturing_an_expired_authorisation_is_its_own_conflict() {
     assert_eq!(error.kind(), ProviderErrorKind::AuthorizationExpired);
     assert!(!error.may_have_been_processed());
     assert!(!error.is_retryable());
-    assert_eq!(mock.hits(Route::CapturePayment), 1);
+    assert_eq!(mock.hits(Operation::CapturePayment), 1);
 }
 
 #[tokio::test]
@@ -563,7 +573,7 @@ async fn problem_details_become_provider_errors() {
         Some("/collect/payment_sessions/ps_36dED4m12MLxn48BUrn4R")
     );
     assert_eq!(problem.status, Some(404));
-    assert_eq!(mock.hits(Route::Any), 1);
+    assert_eq!(mock.requests().len(), 1);
     insta::assert_snapshot!(error.to_string());
 }
 
@@ -587,7 +597,10 @@ async fn a_wrong_key_is_unauthorized_and_never_printed() {
 #[tokio::test]
 async fn retry_after_is_honoured() {
     let mock = MockGateway::start().await;
-    mock.fail_next(Route::RetrievePaymentSession, Fault::rate_limited("1"));
+    mock.script(
+        Operation::RetrievePaymentSession,
+        Outcome::rate_limited("1"),
+    );
     let started = Instant::now();
     let session = mock
         .client()
@@ -600,13 +613,13 @@ async fn retry_after_is_honoured() {
         started.elapsed()
     );
     assert_eq!(session.id, "ps_kfAWZgfQIoeG0q");
-    assert_eq!(mock.hits(Route::RetrievePaymentSession), 2);
+    assert_eq!(mock.hits(Operation::RetrievePaymentSession), 2);
 }
 
 #[tokio::test]
 async fn a_long_retry_after_ends_the_retries() {
     let mock = MockGateway::start().await;
-    mock.fail_next(Route::RetrievePayment, Fault::rate_limited("120"));
+    mock.script(Operation::RetrievePayment, Outcome::rate_limited("120"));
     let error = provider_error(
         mock.client()
             .retrieve_payment("pay_rOaZNqKZMFxsRb2NBL1cj")
@@ -615,14 +628,14 @@ async fn a_long_retry_after_ends_the_retries() {
     assert_eq!(error.kind(), ProviderErrorKind::RateLimited);
     assert_eq!(error.retry_after(), Some(Duration::from_secs(120)));
     assert!(error.is_retryable());
-    assert_eq!(mock.hits(Route::RetrievePayment), 1);
+    assert_eq!(mock.hits(Operation::RetrievePayment), 1);
 }
 
 #[tokio::test]
 async fn retries_stop_after_max_retries() {
     let mock = MockGateway::start().await;
     for _ in 0..3 {
-        mock.fail_next(Route::CreatePaymentSession, Fault::status(503));
+        mock.script(Operation::CreatePaymentSession, Outcome::status(503));
     }
     let result = mock.client().create_payment_session(&sdk_request()).await;
     let error = result.as_ref().unwrap_err();
@@ -639,35 +652,35 @@ async fn retries_stop_after_max_retries() {
     );
 
     let mock = MockGateway::start().await;
-    mock.fail_next(Route::RetrievePayment, Fault::status(500));
+    mock.script(Operation::RetrievePayment, Outcome::status(500));
     let client = mock.client_builder().max_retries(0).build().unwrap();
     let error = client
         .retrieve_payment("pay_rOaZNqKZMFxsRb2NBL1cj")
         .await
         .unwrap_err();
     assert!(!error.may_have_been_processed(), "a GET changes nothing");
-    assert_eq!(mock.hits(Route::Any), 1);
+    assert_eq!(mock.requests().len(), 1);
 }
 
 #[tokio::test]
 async fn a_get_is_retried_after_server_errors() {
     let mock = MockGateway::start().await;
-    mock.fail_next(Route::RetrievePayment, Fault::status(502));
-    mock.fail_next(Route::RetrievePayment, Fault::status(504));
+    mock.script(Operation::RetrievePayment, Outcome::status(502));
+    mock.script(Operation::RetrievePayment, Outcome::status(504));
     let payment = mock
         .client()
         .retrieve_payment("pay_rOaZNqKZMFxsRb2NBL1cj")
         .await
         .unwrap();
     assert_eq!(payment.id, "pay_rOaZNqKZMFxsRb2NBL1cj");
-    assert_eq!(mock.hits(Route::RetrievePayment), 3);
+    assert_eq!(mock.hits(Operation::RetrievePayment), 3);
 }
 
 #[tokio::test]
 async fn an_html_error_page_is_a_provider_error_with_an_excerpt() {
     let mock = MockGateway::start().await;
     let client = mock.client_builder().max_retries(0).build().unwrap();
-    mock.fail_next(Route::RetrievePayment, Fault::html_bad_gateway());
+    mock.script(Operation::RetrievePayment, Outcome::html_bad_gateway());
     let error = provider_error(client.retrieve_payment("pay_rOaZNqKZMFxsRb2NBL1cj").await);
     assert_eq!(error.status(), http::StatusCode::BAD_GATEWAY);
     assert!(error.problem().is_none());
@@ -695,9 +708,9 @@ async fn bad_success_bodies_are_decode_errors() {
         ),
     ];
     for (content_type, body, message, path) in cases {
-        mock.fail_next(
-            Route::RetrievePaymentSession,
-            Fault::raw(200, content_type, body),
+        mock.script(
+            Operation::RetrievePaymentSession,
+            Outcome::raw(200, content_type, body),
         );
         let error = decode_error(client.retrieve_payment_session("ps_kfAWZgfQIoeG0q").await);
         assert!(error.message().contains(message), "{body:?}: {error}");
@@ -706,16 +719,16 @@ async fn bad_success_bodies_are_decode_errors() {
         assert_eq!(error.path(), path);
     }
     // A truncated answer to a POST: the session exists, say so.
-    mock.fail_next(
-        Route::CreatePaymentSession,
-        Fault::raw(201, Some("application/json"), r#"{"id": "ps_1", "amo"#),
+    mock.script(
+        Operation::CreatePaymentSession,
+        Outcome::raw(201, Some("application/json"), r#"{"id": "ps_1", "amo"#),
     );
     let result = client.create_payment_session(&sdk_request()).await;
     let error = result.as_ref().unwrap_err();
     assert!(error.may_have_been_processed());
     assert!(error.idempotency_key().is_some());
     assert!(!error.is_retryable());
-    assert_eq!(mock.hits(Route::CreatePaymentSession), 1);
+    assert_eq!(mock.hits(Operation::CreatePaymentSession), 1);
 }
 
 #[tokio::test]
@@ -747,9 +760,9 @@ async fn wrong_types_name_the_field() {
         "paid_amount"
     );
     // A missing id.
-    mock.fail_next(
-        Route::RetrievePayment,
-        Fault::raw(200, Some("application/json"), r#"{"status": "failed"}"#),
+    mock.script(
+        Operation::RetrievePayment,
+        Outcome::raw(200, Some("application/json"), r#"{"status": "failed"}"#),
     );
     let error = decode_error(client.retrieve_payment("pay_t1").await);
     assert!(error.message().contains("`id`"), "{error}");
@@ -883,7 +896,7 @@ async fn invalid_requests_are_refused_before_sending() {
         .session_type(SessionType::NextInSeries)
         .saved_payment_method("cus4VQUfZlXuO8Xpt", "pmtizWG6Vcvy4VYiU");
     client.create_payment_session(&series).await.unwrap();
-    assert_eq!(mock.hits(Route::Any), 2);
+    assert_eq!(mock.requests().len(), 2);
 
     for id in ["", " ", " ps_1"] {
         assert!(matches!(
@@ -905,9 +918,9 @@ async fn invalid_requests_are_refused_before_sending() {
         Client::builder("sk_test_x")
             .base_url("http://api.momentpay.net")
             .build(),
-        Err(Error::InvalidRequest { .. })
+        Err(Error::Config { .. })
     ));
-    assert_eq!(mock.hits(Route::Any), 2);
+    assert_eq!(mock.requests().len(), 2);
 }
 
 #[tokio::test]

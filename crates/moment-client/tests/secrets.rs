@@ -6,7 +6,9 @@
 
 use std::time::SystemTime;
 
-use moment_client::testing::{Fault, MOCK_SECRET_KEY, MOCK_WEBHOOK_SECRET, MockGateway, Route};
+use moment_client::testing::{
+    MOCK_SECRET_KEY, MOCK_WEBHOOK_SECRET, MockGateway, Operation, Outcome,
+};
 use moment_client::webhook::Verifier;
 use moment_client::{CreatePaymentSession, EventType, PaymentOutcome};
 
@@ -66,22 +68,22 @@ async fn secrets_stay_out_of_logs_debug_and_errors() {
 
     let mock = MockGateway::start().await;
     let client = mock.client();
-    mock.fail_next(Route::CreatePaymentSession, Fault::status(503));
+    mock.script(Operation::CreatePaymentSession, Outcome::status(503));
     let token = client.create_checkout_token(&sdk_request()).await.unwrap();
     let token_text = token.client_token.expose_secret().to_owned();
     // An error body that echoes a key and a token.
-    mock.fail_next(
-        Route::RetrievePayment,
-        Fault::raw(
+    mock.script(
+        Operation::RetrievePayment,
+        Outcome::raw(
             400,
             Some("text/plain"),
             format!("bad key {MOCK_SECRET_KEY}, Authorization: Bearer {MOCK_SECRET_KEY}"),
         ),
     );
     let error = client.retrieve_payment("pay_1").await.unwrap_err();
-    mock.fail_next(
-        Route::RetrievePaymentSession,
-        Fault::raw(
+    mock.script(
+        Operation::RetrievePaymentSession,
+        Outcome::raw(
             200,
             Some("application/json"),
             format!(r#"{{"id": "ps_1", "client_token": "{token_text}", "amount": true}}"#),
@@ -103,7 +105,7 @@ async fn secrets_stay_out_of_logs_debug_and_errors() {
     let event = verifier.verify(&delivery).unwrap();
     let wrong = Verifier::new(&mock.webhook_secret())
         .unwrap()
-        .with_clock(|| SystemTime::UNIX_EPOCH)
+        .clock(|| SystemTime::UNIX_EPOCH)
         .verify(&delivery)
         .unwrap_err();
 
