@@ -9,23 +9,24 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 
 use crate::auth::{self, Credentials, HeaderStyle};
+use crate::decode::{self, Context, Raw, op};
 use crate::error::{Error, Rule};
 use crate::model::card::{
-    CardEncryption, CardList, CardRecord, CardToken, NewCard, PublicKey, PublicKeyContent,
-    SavedCard, SavedCards, SavedCardsContent, SavedCardsWire, SecretToken, TokenizedCard,
+    CardEncryption, CardRecord, CardToken, NewCard, PublicKey, SavedCard, SavedCards, SecretToken,
+    TokenizedCard,
 };
 use crate::model::checkout::{
     CheckoutRequest, PaymentLink, PaymentRequest, PaymentResponse, TokenParams,
 };
 use crate::model::customer::{AddCustomerRequest, Customer};
 use crate::model::payment_link::PaymentLinkState;
-use crate::model::payment_methods::{PaymentMethod, PaymentMethods};
+use crate::model::payment_methods::PaymentMethods;
 use crate::model::refund::{RefundRequest, Refunds};
-use crate::model::routing::{Route, RoutesContent};
-use crate::model::token::{AuthToken, AuthTokenWire};
+use crate::model::routing::Route;
+use crate::model::token::AuthToken;
 use crate::model::transaction::{OrderStatus, Transaction, TransactionDetailsBody};
-use crate::model::{Acknowledgement, Envelope, Environment, validate_phone, validate_reference};
-use crate::transport::{Answer, Auth, Call, Idempotency};
+use crate::model::{Acknowledgement, Environment, validate_phone, validate_reference};
+use crate::transport::{Auth, Call};
 
 /// PortOne's API host.
 pub const DEFAULT_BASE_URL: &str = "https://api.portone.cloud";
@@ -38,6 +39,16 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The default number of retries of an idempotent call.
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
+
+/// The default first retry delay (later ones grow exponentially, with jitter).
+pub const DEFAULT_RETRY_MIN_DELAY: Duration = Duration::from_millis(200);
+
+/// The default longest retry delay.
+pub const DEFAULT_RETRY_MAX_DELAY: Duration = Duration::from_secs(5);
+
+/// The default largest answer body read: 4 MiB. PortOne's largest documented answers are a few
+/// kilobytes.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 
 type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
 
@@ -91,7 +102,9 @@ pub(crate) struct Inner {
     pub(crate) environment: Environment,
     clock: Clock,
     pub(crate) max_retries: u32,
-    pub(crate) retry_base_delay: Duration,
+    pub(crate) retry_min_delay: Duration,
+    pub(crate) retry_max_delay: Duration,
+    pub(crate) max_response_bytes: usize,
     pub(crate) user_agent: String,
     pub(crate) timeout: Option<Duration>,
     jwt_ttl: Duration,
@@ -139,7 +152,9 @@ pub struct ClientBuilder {
     http_client: Option<reqwest::Client>,
     clock: Option<Clock>,
     max_retries: u32,
-    retry_base_delay: Duration,
+    retry_min_delay: Duration,
+    retry_max_delay: Duration,
+    max_response_bytes: usize,
     user_agent_suffix: Option<String>,
     jwt_ttl: Duration,
     issuer: String,
@@ -203,10 +218,20 @@ impl ClientBuilder {
         self
     }
 
-    /// The first retry delay; later ones grow exponentially with jitter, capped at 5 s
-    /// (default 200 ms). A `Retry-After` of up to 30 s is honoured instead.
-    pub fn retry_base_delay(mut self, delay: Duration) -> Self {
-        self.retry_base_delay = delay;
+    /// The retry delays of idempotent calls: the first is `min_delay`, later ones grow
+    /// exponentially with jitter up to `max_delay` (default 200 ms to 5 s). A `Retry-After` of
+    /// up to 30 s is honoured instead; a longer one ends the retries.
+    pub fn retry_backoff(mut self, min_delay: Duration, max_delay: Duration) -> Self {
+        self.retry_min_delay = min_delay;
+        self.retry_max_delay = max_delay.max(min_delay);
+        self
+    }
+
+    /// The largest answer body read (default 4 MiB). A larger one is refused as soon as that is
+    /// known — from `Content-Length`, or while reading, without buffering the rest — with
+    /// [`Error::ResponseTooLarge`].
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
         self
     }
 
@@ -296,7 +321,9 @@ impl ClientBuilder {
                 environment,
                 clock: self.clock.unwrap_or_else(|| Arc::new(SystemTime::now)),
                 max_retries: self.max_retries,
-                retry_base_delay: self.retry_base_delay,
+                retry_min_delay: self.retry_min_delay,
+                retry_max_delay: self.retry_max_delay,
+                max_response_bytes: self.max_response_bytes,
                 user_agent,
                 timeout: Some(self.timeout),
                 jwt_ttl: self.jwt_ttl,
@@ -405,7 +432,9 @@ impl Client {
             http_client: None,
             clock: None,
             max_retries: DEFAULT_MAX_RETRIES,
-            retry_base_delay: Duration::from_millis(200),
+            retry_min_delay: DEFAULT_RETRY_MIN_DELAY,
+            retry_max_delay: DEFAULT_RETRY_MAX_DELAY,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             user_agent_suffix: None,
             jwt_ttl: auth::DEFAULT_JWT_TTL,
             issuer: auth::DEFAULT_ISSUER.to_owned(),
@@ -452,6 +481,11 @@ impl Client {
         self.inner.mint_jwt()
     }
 
+    /// The API host requests are sent to (normalised, e.g. `https://api.portone.cloud/`).
+    pub fn base_url(&self) -> &str {
+        self.inner.base_url.as_str()
+    }
+
     fn key(&self) -> String {
         self.inner.credentials.portone_key().to_owned()
     }
@@ -471,21 +505,35 @@ impl Client {
         sign(self.inner.credentials.secret_key()).map(Some)
     }
 
-    async fn call_envelope<T: serde::de::DeserializeOwned>(&self, call: Call) -> Result<T, Error> {
-        let operation = call.operation;
-        let idempotent = call.idempotency == Idempotency::Idempotent;
+    /// Sends `call` and decodes the answer with `decode` (the function the `decode` module
+    /// exposes for the same operation).
+    async fn run<T>(
+        &self,
+        call: Call,
+        decode: fn(&Context<'_>, Raw<'_>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
         let answer = self.inner.send(call).await?;
-        self.inner.check_success(operation, idempotent, &answer)?;
-        let envelope: Envelope<T> = self.inner.decode(operation, &answer)?;
-        Ok(envelope.content)
+        decode(&self.inner.context(answer.minted.as_ref()), answer.raw())
     }
 
-    async fn call_flat<T: serde::de::DeserializeOwned>(&self, call: Call) -> Result<T, Error> {
-        let operation = call.operation;
-        let idempotent = call.idempotency == Idempotency::Idempotent;
-        let answer: Answer = self.inner.send(call).await?;
-        self.inner.check_success(operation, idempotent, &answer)?;
-        self.inner.decode(operation, &answer)
+    /// The request `call` would send now.
+    fn prepared(&self, call: &Call) -> Result<http::Request<Vec<u8>>, Error> {
+        self.inner.prepare(call).map(|p| p.request)
+    }
+
+    fn auth_token_call(&self) -> Result<Call, Error> {
+        let body = to_body(&AuthTokenBody {
+            portone_key: self.inner.credentials.portone_key(),
+            portone_secret: self.inner.credentials.secret_key().expose_secret(),
+        })?;
+        Ok(Call {
+            op: op::AUTH_TOKEN,
+            method: Method::POST,
+            segments: vec!["api".into(), "merchant".into(), "auth-token".into()],
+            query: vec![],
+            body: Some(body),
+            auth: Auth::None,
+        })
     }
 
     /// Asks PortOne's token API for a JWT (`POST /api/merchant/auth-token`; valid 6 hours).
@@ -499,33 +547,33 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn auth_token(&self) -> Result<AuthToken, Error> {
-        let body = to_body(&AuthTokenBody {
-            portone_key: self.inner.credentials.portone_key(),
-            portone_secret: self.inner.credentials.secret_key().expose_secret(),
-        })?;
-        let wire: AuthTokenWire = self
-            .call_envelope(Call {
-                operation: "auth_token",
-                method: Method::POST,
-                segments: vec!["api".into(), "merchant".into(), "auth-token".into()],
-                query: vec![],
-                body: Some(body),
-                auth: Auth::None,
-                idempotency: Idempotency::Idempotent,
-            })
-            .await?;
-        let token = wire.token.ok_or_else(|| {
-            Error::Decode(Box::new(crate::error::DecodeError {
-                operation: "auth_token",
-                status: http::StatusCode::OK,
-                path: "content.token".into(),
-                message: "the token is null".into(),
-                excerpt: String::new(),
-            }))
-        })?;
-        Ok(AuthToken {
-            token,
-            expires_in: wire.expires_in.map(Duration::from_secs),
+        self.run(self.auth_token_call()?, decode::auth_token_in)
+            .await
+    }
+
+    /// The exact request [`Client::auth_token`] would send now, without sending it. Its body
+    /// holds the secret key in clear (PortOne's token API asks for it): do not log it.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), portone_client::Error> {
+    /// # let client = portone_client::Client::builder(portone_client::Credentials::new("key", "secret".into())).environment(portone_client::Environment::Sandbox).build()?;
+    /// let request = client.prepare_auth_token().await?;
+    /// assert_eq!(request.uri().path(), "/api/merchant/auth-token");
+    /// # Ok(()) }
+    /// ```
+    pub async fn prepare_auth_token(&self) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepared(&self.auth_token_call()?)
+    }
+
+    fn payment_methods_call(&self, currency: &str) -> Result<Call, Error> {
+        crate::model::checkout::validate_currency(currency)?;
+        Ok(Call {
+            op: op::PAYMENT_METHODS,
+            method: Method::GET,
+            segments: vec!["merchants".into(), self.key(), "paymethodsbyKey".into()],
+            query: vec![("currency", currency.to_owned()), self.env_query()],
+            body: None,
+            auth: Auth::ClientKey,
         })
     }
 
@@ -541,50 +589,48 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn payment_methods(&self, currency: &str) -> Result<PaymentMethods, Error> {
-        crate::model::checkout::validate_currency(currency)?;
-        let call = Call {
-            operation: "payment_methods",
-            method: Method::GET,
-            segments: vec!["merchants".into(), self.key(), "paymethodsbyKey".into()],
-            query: vec![("currency", currency.to_owned()), self.env_query()],
-            body: None,
-            auth: Auth::ClientKey,
-            idempotency: Idempotency::Idempotent,
-        };
-        let operation = call.operation;
-        let answer = self.inner.send(call).await?;
-        self.inner.check_success(operation, true, &answer)?;
-        let value: serde_json::Value = self.inner.decode(operation, &answer)?;
-        let groups = match value.get("content") {
-            Some(content @ serde_json::Value::Object(_)) => content.clone(),
-            _ => value,
-        };
-        let mut methods = PaymentMethods::default();
-        if let serde_json::Value::Object(map) = groups {
-            for (kind, items) in map {
-                if !items.is_array() {
-                    continue;
-                }
-                let list: Vec<PaymentMethod> =
-                    serde_path_to_error::deserialize(items).map_err(|e| {
-                        Error::Decode(Box::new(crate::error::DecodeError {
-                            operation,
-                            status: answer.status,
-                            path: format!("{kind}{}", e.path()),
-                            message: crate::scrub::scrub_text(
-                                &e.inner().to_string(),
-                                &self.inner.known_secrets(None),
-                            ),
-                            excerpt: crate::scrub::excerpt(
-                                &answer.body,
-                                &self.inner.known_secrets(None),
-                            ),
-                        }))
-                    })?;
-                methods.by_type.insert(kind, list);
-            }
-        }
-        Ok(methods)
+        self.run(
+            self.payment_methods_call(currency)?,
+            decode::payment_methods_in,
+        )
+        .await
+    }
+
+    /// The exact request [`Client::payment_methods`] would send now, without sending it.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), portone_client::Error> {
+    /// # let client = portone_client::Client::builder(portone_client::Credentials::new("key", "secret".into())).environment(portone_client::Environment::Sandbox).build()?;
+    /// let request = client.prepare_payment_methods("VND").await?;
+    /// assert_eq!(request.uri().query(), Some("currency=VND&environment=sandbox"));
+    /// # Ok(()) }
+    /// ```
+    pub async fn prepare_payment_methods(
+        &self,
+        currency: &str,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepared(&self.payment_methods_call(currency)?)
+    }
+
+    fn create_payment_link_call(&self, request: &CheckoutRequest) -> Result<Call, Error> {
+        request.validate()?;
+        let key = self.inner.credentials.portone_key();
+        let signature_hash =
+            self.request_signature(|secret| request.signature_hash(key, secret))?;
+        let body = to_body(&PaymentLinkBody {
+            portone_key: key,
+            request,
+            signature_hash,
+            environment: self.inner.environment,
+        })?;
+        Ok(Call {
+            op: op::CREATE_PAYMENT_LINK,
+            method: Method::POST,
+            segments: vec!["api".into(), "paymentLink".into()],
+            query: vec![],
+            body: Some(body),
+            auth: Auth::Jwt,
+        })
     }
 
     /// Creates a hosted checkout (`POST /api/paymentLink`) and returns the link to redirect the
@@ -614,26 +660,71 @@ impl Client {
         &self,
         request: &CheckoutRequest,
     ) -> Result<PaymentLink, Error> {
+        self.run(
+            self.create_payment_link_call(request)?,
+            decode::create_payment_link_in,
+        )
+        .await
+    }
+
+    /// The exact request [`Client::create_payment_link`] would send now — method, URL, every
+    /// header (a JWT minted from the client's clock, the client key, the user agent) and the
+    /// body bytes with their `signature_hash` — without sending it: for snapshot tests of what
+    /// your code sends, and to measure the client-side cost of a call.
+    ///
+    /// ```
+    /// use portone_client::model::checkout::{CheckoutRequest, MerchantDetails, RedirectUrls};
+    /// use portone_client::{Client, Credentials, Decimal, Environment};
+    /// use std::time::{Duration, UNIX_EPOCH};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), portone_client::Error> {
+    /// let client = Client::builder(Credentials::new("PORTONE_KEY", "PORTONE_SECRET".into()))
+    ///     .environment(Environment::Sandbox)
+    ///     .clock(|| UNIX_EPOCH + Duration::from_secs(1_724_302_051))
+    ///     .build()?;
+    /// let checkout = CheckoutRequest::new(
+    ///     "order-0001",
+    ///     Decimal::new(50000, 0),
+    ///     "VND",
+    ///     "VN",
+    ///     MerchantDetails::new("My Shop"),
+    ///     RedirectUrls::new("https://shop.example/ok", "https://shop.example/ko"),
+    /// );
+    /// let request = client.prepare_create_payment_link(&checkout).await?;
+    /// assert_eq!(request.method(), http::Method::POST);
+    /// assert_eq!(request.uri(), "https://api.portone.cloud/api/paymentLink");
+    /// assert!(request.headers()["authorization"].is_sensitive());
+    /// let body: serde_json::Value = serde_json::from_slice(request.body()).unwrap();
+    /// assert_eq!(body["amount"], 50000);
+    /// assert!(body["signature_hash"].is_string());
+    /// # Ok(()) }
+    /// ```
+    pub async fn prepare_create_payment_link(
+        &self,
+        request: &CheckoutRequest,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepared(&self.create_payment_link_call(request)?)
+    }
+
+    fn initiate_payment_call(&self, request: &PaymentRequest) -> Result<Call, Error> {
         request.validate()?;
         let key = self.inner.credentials.portone_key();
         let signature_hash =
             self.request_signature(|secret| request.signature_hash(key, secret))?;
-        let body = to_body(&PaymentLinkBody {
-            portone_key: key,
+        let body = to_body(&InitiatePaymentBody {
+            key,
             request,
             signature_hash,
             environment: self.inner.environment,
         })?;
-        self.call_flat(Call {
-            operation: "create_payment_link",
+        Ok(Call {
+            op: op::INITIATE_PAYMENT,
             method: Method::POST,
-            segments: vec!["api".into(), "paymentLink".into()],
+            segments: vec!["api".into(), "initiatePayment".into()],
             query: vec![],
             body: Some(body),
-            auth: Auth::Jwt,
-            idempotency: Idempotency::Once,
+            auth: Auth::ClientKey,
         })
-        .await
     }
 
     /// Starts a direct payment with a chosen channel and method (`POST /api/initiatePayment`)
@@ -665,26 +756,50 @@ impl Client {
         &self,
         request: &PaymentRequest,
     ) -> Result<PaymentResponse, Error> {
-        request.validate()?;
-        let key = self.inner.credentials.portone_key();
-        let signature_hash =
-            self.request_signature(|secret| request.signature_hash(key, secret))?;
-        let body = to_body(&InitiatePaymentBody {
-            key,
-            request,
-            signature_hash,
-            environment: self.inner.environment,
-        })?;
-        self.call_flat(Call {
-            operation: "initiate_payment",
-            method: Method::POST,
-            segments: vec!["api".into(), "initiatePayment".into()],
-            query: vec![],
-            body: Some(body),
-            auth: Auth::ClientKey,
-            idempotency: Idempotency::Once,
-        })
+        self.run(
+            self.initiate_payment_call(request)?,
+            decode::initiate_payment_in,
+        )
         .await
+    }
+
+    /// The exact request [`Client::initiate_payment`] would send now, without sending it.
+    ///
+    /// ```
+    /// use portone_client::model::checkout::{PaymentRequest, RedirectUrls};
+    /// use portone_client::Decimal;
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), portone_client::Error> {
+    /// # let client = portone_client::Client::builder(portone_client::Credentials::new("PORTONE_KEY", "PORTONE_SECRET".into())).environment(portone_client::Environment::Sandbox).build()?;
+    /// let payment = PaymentRequest::new(
+    ///     "order-0002",
+    ///     Decimal::new(1999, 2),
+    ///     "USD",
+    ///     "STRIPE",
+    ///     "STRIPE_CARD",
+    ///     "Two tickets",
+    ///     RedirectUrls::new("https://shop.example/ok", "https://shop.example/ko"),
+    /// );
+    /// let request = client.prepare_initiate_payment(&payment).await?;
+    /// assert_eq!(request.headers()["x-portone-client-key"], "PORTONE_KEY");
+    /// assert!(!request.headers().contains_key("authorization"));
+    /// # Ok(()) }
+    /// ```
+    pub async fn prepare_initiate_payment(
+        &self,
+        request: &PaymentRequest,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepared(&self.initiate_payment_call(request)?)
+    }
+
+    fn card_public_key_call(&self) -> Call {
+        Call {
+            op: op::CARD_PUBLIC_KEY,
+            method: Method::GET,
+            segments: vec!["api".into(), "tokenization".into(), "public-key".into()],
+            query: vec![],
+            body: None,
+            auth: Auth::Jwt,
+        }
     }
 
     /// PortOne's public key for encrypting card data (`GET /api/tokenization/public-key`).
@@ -696,25 +811,41 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn card_public_key(&self) -> Result<PublicKey, Error> {
-        let content: PublicKeyContent = self
-            .call_envelope(Call {
-                operation: "card_public_key",
-                method: Method::GET,
-                segments: vec!["api".into(), "tokenization".into(), "public-key".into()],
-                query: vec![],
-                body: None,
-                auth: Auth::Jwt,
-                idempotency: Idempotency::Idempotent,
-            })
-            .await?;
-        PublicKey::parse(&content.public_key).map_err(|_| {
-            Error::Decode(Box::new(crate::error::DecodeError {
-                operation: "card_public_key",
-                status: http::StatusCode::OK,
-                path: "content.public_key".into(),
-                message: "not a PEM or base64 DER RSA public key".into(),
-                excerpt: String::new(),
-            }))
+        self.run(self.card_public_key_call(), decode::card_public_key_in)
+            .await
+    }
+
+    /// The exact request [`Client::card_public_key`] would send now, without sending it.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), portone_client::Error> {
+    /// # let client = portone_client::Client::builder(portone_client::Credentials::new("key", "secret".into())).environment(portone_client::Environment::Sandbox).build()?;
+    /// let request = client.prepare_card_public_key().await?;
+    /// assert_eq!(request.uri().path(), "/api/tokenization/public-key");
+    /// # Ok(()) }
+    /// ```
+    pub async fn prepare_card_public_key(&self) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepared(&self.card_public_key_call())
+    }
+
+    fn tokenize_card_call(&self, card: &NewCard, key: &PublicKey) -> Result<Call, Error> {
+        let scheme = self.inner.card_encryption;
+        let body = to_body(&TokenizeCardBody {
+            card_number: key.encrypt(card.number.expose(), scheme)?,
+            cardholder_name: &card.holder_name,
+            service_code: key.encrypt(card.cvv.expose(), scheme)?,
+            expiration_month: &card.expiry_month,
+            expiration_year: &card.expiry_year,
+            save_card: card.save_card,
+            environment: self.inner.environment,
+        })?;
+        Ok(Call {
+            op: op::TOKENIZE_CARD,
+            method: Method::POST,
+            segments: vec!["api".into(), "tokenization".into(), "tokenize-card".into()],
+            query: vec![],
+            body: Some(body),
+            auth: Auth::Jwt,
         })
     }
 
@@ -741,6 +872,24 @@ impl Client {
         self.tokenize_card_with_key(card, &key).await
     }
 
+    /// The exact request [`Client::tokenize_card`] would send, without sending it. It fetches
+    /// PortOne's public key first (a network call); the card number and CVV in its body are
+    /// encrypted with randomised padding, so they differ from call to call.
+    ///
+    /// ```no_run
+    /// # async fn run(client: portone_client::Client, card: portone_client::model::card::NewCard) -> Result<(), portone_client::Error> {
+    /// let request = client.prepare_tokenize_card(&card).await?;
+    /// assert_eq!(request.uri().path(), "/api/tokenization/tokenize-card");
+    /// # Ok(()) }
+    /// ```
+    pub async fn prepare_tokenize_card(
+        &self,
+        card: &NewCard,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        let key = self.card_public_key().await?;
+        self.prepare_tokenize_card_with_key(card, &key).await
+    }
+
     /// Like [`Client::tokenize_card`], with a public key fetched before (it can be reused).
     ///
     /// ```no_run
@@ -754,30 +903,40 @@ impl Client {
         card: &NewCard,
         key: &PublicKey,
     ) -> Result<TokenizedCard, Error> {
-        let scheme = self.inner.card_encryption;
-        let body = to_body(&TokenizeCardBody {
-            card_number: key.encrypt(card.number.expose(), scheme)?,
-            cardholder_name: &card.holder_name,
-            service_code: key.encrypt(card.cvv.expose(), scheme)?,
-            expiration_month: &card.expiry_month,
-            expiration_year: &card.expiry_year,
-            save_card: card.save_card,
-            environment: self.inner.environment,
-        })?;
-        self.call_envelope(Call {
-            operation: "tokenize_card",
-            method: Method::POST,
-            segments: vec!["api".into(), "tokenization".into(), "tokenize-card".into()],
-            query: vec![],
-            body: Some(body),
-            auth: Auth::Jwt,
-            idempotency: Idempotency::Once,
-        })
+        self.run(
+            self.tokenize_card_call(card, key)?,
+            decode::tokenize_card_in,
+        )
         .await
+    }
+
+    /// The exact request [`Client::tokenize_card_with_key`] would send, without sending it
+    /// (the ciphertexts differ from call to call: the padding is randomised).
+    ///
+    /// ```
+    /// use portone_client::model::card::{CardNumber, Cvv, NewCard, PublicKey};
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), portone_client::Error> {
+    /// # let client = portone_client::Client::builder(portone_client::Credentials::new("key", "secret".into())).environment(portone_client::Environment::Sandbox).build()?;
+    /// # let pem = "-----BEGIN PUBLIC KEY-----\nMIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDUZClaOVNX3GeGV5P+gXfsgODD\n1IzY9gtWX059agaSXRlTjxqDjj6p7mM+AGcWcVGZ3x8x/mw26fYChJ2gpplCT18J\n4UhjtiVGJILnCYKnJEFMCHIOhJtkrG+DP0VHVgOQdNgDgbUTLdmg0ZFGyVbevoCC\nkISX7lgoYrihrJVNfQIDAQAB\n-----END PUBLIC KEY-----";
+    /// let key = PublicKey::parse(pem)?;
+    /// let card = NewCard::new(CardNumber::new("4242424242424242")?, Cvv::new("123")?, "NGUYEN VAN A", "05", "2030")?;
+    /// let request = client.prepare_tokenize_card_with_key(&card, &key).await?;
+    /// assert!(!String::from_utf8_lossy(request.body()).contains("4242424242424242"));
+    /// # Ok(()) }
+    /// ```
+    pub async fn prepare_tokenize_card_with_key(
+        &self,
+        card: &NewCard,
+        key: &PublicKey,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepared(&self.tokenize_card_call(card, key)?)
     }
 
     /// Checkout with a new card: tokenizes the card (public key, `tokenize-card`) and starts the
     /// payment with its token in `token_params`.
+    ///
+    /// Its requests can be prepared one by one: [`Client::prepare_tokenize_card`], then
+    /// [`Client::prepare_initiate_payment`] with the token.
     ///
     /// ```no_run
     /// # async fn run(client: portone_client::Client, card: portone_client::model::card::NewCard) -> Result<(), portone_client::Error> {
@@ -830,19 +989,10 @@ impl Client {
         self.initiate_payment(&request.token_params(params)).await
     }
 
-    /// Sends an OTP to the customer's phone (`POST /api/verification/generateOTP/{phone}`),
-    /// the first step of [`Client::saved_cards`]. `phone` includes the country code
-    /// (`+84…`).
-    ///
-    /// ```no_run
-    /// # async fn run(client: portone_client::Client) -> Result<(), portone_client::Error> {
-    /// client.send_otp("+84912345678").await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn send_otp(&self, phone: &str) -> Result<Acknowledgement, Error> {
+    fn send_otp_call(&self, phone: &str) -> Result<Call, Error> {
         validate_phone(phone)?;
-        self.call_flat(Call {
-            operation: "send_otp",
+        Ok(Call {
+            op: op::SEND_OTP,
             method: Method::POST,
             segments: vec![
                 "api".into(),
@@ -853,9 +1003,64 @@ impl Client {
             query: vec![],
             body: None,
             auth: Auth::None,
-            idempotency: Idempotency::Once,
         })
-        .await
+    }
+
+    /// Sends an OTP to the customer's phone (`POST /api/verification/generateOTP/{phone}`),
+    /// the first step of [`Client::saved_cards`]. `phone` includes the country code
+    /// (`+84…`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: portone_client::Client) -> Result<(), portone_client::Error> {
+    /// client.send_otp("+84912345678").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_otp(&self, phone: &str) -> Result<Acknowledgement, Error> {
+        self.run(self.send_otp_call(phone)?, decode::send_otp_in)
+            .await
+    }
+
+    /// The exact request [`Client::send_otp`] would send now, without sending it.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), portone_client::Error> {
+    /// # let client = portone_client::Client::builder(portone_client::Credentials::new("key", "secret".into())).environment(portone_client::Environment::Sandbox).build()?;
+    /// let request = client.prepare_send_otp("+84912345678").await?;
+    /// assert_eq!(request.uri().path(), "/api/verification/generateOTP/+84912345678");
+    /// # Ok(()) }
+    /// ```
+    pub async fn prepare_send_otp(&self, phone: &str) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepared(&self.send_otp_call(phone)?)
+    }
+
+    fn saved_cards_call(&self, phone: &str, access: SavedCardsAccess) -> Result<Call, Error> {
+        validate_phone(phone)?;
+        let mut query = Vec::new();
+        let auth = match access {
+            SavedCardsAccess::Otp(otp) => {
+                let code = otp.expose_secret();
+                if !(4..=8).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(Error::invalid(Rule::Otp, "the OTP must be 4 to 8 digits"));
+                }
+                query.push(("otp", code.to_owned()));
+                Auth::ClientKey
+            }
+            SavedCardsAccess::Token(token) => Auth::Bearer(token.0),
+        };
+        query.push(self.env_query());
+        Ok(Call {
+            op: op::SAVED_CARDS,
+            method: Method::GET,
+            segments: vec![
+                "api".into(),
+                "user".into(),
+                phone.to_owned(),
+                "savedCard".into(),
+            ],
+            query,
+            body: None,
+            auth,
+        })
     }
 
     /// The cards saved for a phone number (`GET /api/user/{phone}/savedCard`): the first time
@@ -878,44 +1083,48 @@ impl Client {
         phone: &str,
         access: SavedCardsAccess,
     ) -> Result<SavedCards, Error> {
-        validate_phone(phone)?;
-        let mut query = Vec::new();
-        let auth = match access {
-            SavedCardsAccess::Otp(otp) => {
-                let code = otp.expose_secret();
-                if !(4..=8).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(Error::invalid(Rule::Otp, "the OTP must be 4 to 8 digits"));
-                }
-                query.push(("otp", code.to_owned()));
-                Auth::ClientKey
-            }
-            SavedCardsAccess::Token(token) => Auth::Bearer(token.0),
-        };
-        query.push(self.env_query());
-        let wire: SavedCardsWire = self
-            .call_flat(Call {
-                operation: "saved_cards",
-                method: Method::GET,
-                segments: vec![
-                    "api".into(),
-                    "user".into(),
-                    phone.to_owned(),
-                    "savedCard".into(),
-                ],
-                query,
-                body: None,
-                auth,
-                idempotency: Idempotency::Idempotent,
-            })
-            .await?;
-        let (cards, inner_token) = match wire.content {
-            Some(SavedCardsContent::List(cards)) => (cards, None),
-            Some(SavedCardsContent::Object { data, token }) => (data, token),
-            None => (Vec::new(), None),
-        };
-        Ok(SavedCards {
-            cards,
-            token: wire.token.or(inner_token).map(SecretToken),
+        self.run(
+            self.saved_cards_call(phone, access)?,
+            decode::saved_cards_in,
+        )
+        .await
+    }
+
+    /// The exact request [`Client::saved_cards`] would send now, without sending it. Its query
+    /// (OTP) or `Authorization` header (token) authenticates the customer: do not log it.
+    ///
+    /// ```
+    /// use portone_client::SavedCardsAccess;
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), portone_client::Error> {
+    /// # let client = portone_client::Client::builder(portone_client::Credentials::new("key", "secret".into())).environment(portone_client::Environment::Sandbox).build()?;
+    /// let request = client
+    ///     .prepare_saved_cards("+84912345678", SavedCardsAccess::Otp("123456".into()))
+    ///     .await?;
+    /// assert_eq!(request.uri().query(), Some("otp=123456&environment=sandbox"));
+    /// # Ok(()) }
+    /// ```
+    pub async fn prepare_saved_cards(
+        &self,
+        phone: &str,
+        access: SavedCardsAccess,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepared(&self.saved_cards_call(phone, access)?)
+    }
+
+    fn add_customer_call(&self, request: &AddCustomerRequest) -> Result<Call, Error> {
+        request.validate()?;
+        Ok(Call {
+            op: op::ADD_CUSTOMER,
+            method: Method::POST,
+            segments: vec![
+                "api".into(),
+                "merchant".into(),
+                self.key(),
+                "customer".into(),
+            ],
+            query: vec![],
+            body: Some(to_body(request)?),
+            auth: Auth::Jwt,
         })
     }
 
@@ -931,35 +1140,33 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn add_customer(&self, request: &AddCustomerRequest) -> Result<Customer, Error> {
-        request.validate()?;
-        self.call_envelope(Call {
-            operation: "add_customer",
-            method: Method::POST,
-            segments: vec![
-                "api".into(),
-                "merchant".into(),
-                self.key(),
-                "customer".into(),
-            ],
-            query: vec![],
-            body: Some(to_body(request)?),
-            auth: Auth::Jwt,
-            idempotency: Idempotency::Once,
-        })
-        .await
+        self.run(self.add_customer_call(request)?, decode::add_customer_in)
+            .await
     }
 
-    /// A card-vault customer (`GET /api/merchant/{key}/customer/{customer_id}`).
+    /// The exact request [`Client::add_customer`] would send now, without sending it.
     ///
-    /// ```no_run
-    /// # async fn run(client: portone_client::Client) -> Result<(), portone_client::Error> {
-    /// let customer = client.customer("8e52c57d-9bda-437e-973d-fb4f9756d15f").await?;
-    /// # let _ = customer; Ok(()) }
     /// ```
-    pub async fn customer(&self, customer_id: &str) -> Result<Customer, Error> {
+    /// use portone_client::model::customer::AddCustomerRequest;
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), portone_client::Error> {
+    /// # let client = portone_client::Client::builder(portone_client::Credentials::new("key", "secret".into())).environment(portone_client::Environment::Sandbox).build()?;
+    /// let request = client
+    ///     .prepare_add_customer(&AddCustomerRequest::new("Mark Weins", "cust-42", "mark@example.com", "+84912345678"))
+    ///     .await?;
+    /// assert_eq!(request.uri().path(), "/api/merchant/key/customer");
+    /// # Ok(()) }
+    /// ```
+    pub async fn prepare_add_customer(
+        &self,
+        request: &AddCustomerRequest,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepared(&self.add_customer_call(request)?)
+    }
+
+    fn customer_call(&self, customer_id: &str) -> Result<Call, Error> {
         validate_reference("customer_id", customer_id)?;
-        self.call_envelope(Call {
-            operation: "customer",
+        Ok(Call {
+            op: op::CUSTOMER,
             method: Method::GET,
             segments: vec![
                 "api".into(),
@@ -971,9 +1178,57 @@ impl Client {
             query: vec![],
             body: None,
             auth: Auth::Jwt,
-            idempotency: Idempotency::Idempotent,
         })
-        .await
+    }
+
+    /// A card-vault customer (`GET /api/merchant/{key}/customer/{customer_id}`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: portone_client::Client) -> Result<(), portone_client::Error> {
+    /// let customer = client.customer("8e52c57d-9bda-437e-973d-fb4f9756d15f").await?;
+    /// # let _ = customer; Ok(()) }
+    /// ```
+    pub async fn customer(&self, customer_id: &str) -> Result<Customer, Error> {
+        self.run(self.customer_call(customer_id)?, decode::customer_in)
+            .await
+    }
+
+    /// The exact request [`Client::customer`] would send now, without sending it.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), portone_client::Error> {
+    /// # let client = portone_client::Client::builder(portone_client::Credentials::new("key", "secret".into())).environment(portone_client::Environment::Sandbox).build()?;
+    /// let request = client.prepare_customer("8e52c57d-9bda-437e-973d-fb4f9756d15f").await?;
+    /// assert_eq!(request.method(), http::Method::GET);
+    /// # Ok(()) }
+    /// ```
+    pub async fn prepare_customer(
+        &self,
+        customer_id: &str,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepared(&self.customer_call(customer_id)?)
+    }
+
+    fn add_card_for_customer_call(
+        &self,
+        customer_uuid: &str,
+        card: &CardRecord,
+    ) -> Result<Call, Error> {
+        validate_reference("customer_uuid", customer_uuid)?;
+        Ok(Call {
+            op: op::ADD_CARD_FOR_CUSTOMER,
+            method: Method::POST,
+            segments: vec![
+                "api".into(),
+                "customer".into(),
+                self.key(),
+                customer_uuid.to_owned(),
+                "add-card".into(),
+            ],
+            query: vec![],
+            body: Some(to_body(card)?),
+            auth: Auth::Jwt,
+        })
     }
 
     /// Saves a tokenized card for a customer
@@ -993,23 +1248,50 @@ impl Client {
         customer_uuid: &str,
         card: &CardRecord,
     ) -> Result<SavedCard, Error> {
+        self.run(
+            self.add_card_for_customer_call(customer_uuid, card)?,
+            decode::add_card_for_customer_in,
+        )
+        .await
+    }
+
+    /// The exact request [`Client::add_card_for_customer`] would send now, without sending it.
+    ///
+    /// ```
+    /// use portone_client::model::card::{CardRecord, CardToken};
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), portone_client::Error> {
+    /// # let client = portone_client::Client::builder(portone_client::Credentials::new("key", "secret".into())).environment(portone_client::Environment::Sandbox).build()?;
+    /// let record = CardRecord::new(CardToken::new("cdec91449d3a4b4bae9144d586a2b972"));
+    /// let request = client
+    ///     .prepare_add_card_for_customer("8e52c57d-9bda-437e-973d-fb4f9756d15f", &record)
+    ///     .await?;
+    /// assert!(request.uri().path().ends_with("/add-card"));
+    /// # Ok(()) }
+    /// ```
+    pub async fn prepare_add_card_for_customer(
+        &self,
+        customer_uuid: &str,
+        card: &CardRecord,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepared(&self.add_card_for_customer_call(customer_uuid, card)?)
+    }
+
+    fn list_cards_call(&self, customer_uuid: &str) -> Result<Call, Error> {
         validate_reference("customer_uuid", customer_uuid)?;
-        self.call_envelope(Call {
-            operation: "add_card_for_customer",
-            method: Method::POST,
+        Ok(Call {
+            op: op::LIST_CARDS,
+            method: Method::GET,
             segments: vec![
                 "api".into(),
                 "customer".into(),
                 self.key(),
                 customer_uuid.to_owned(),
-                "add-card".into(),
+                "list-cards".into(),
             ],
             query: vec![],
-            body: Some(to_body(card)?),
+            body: None,
             auth: Auth::Jwt,
-            idempotency: Idempotency::Once,
         })
-        .await
     }
 
     /// The cards stored for a customer (`GET /api/customer/{key}/{customer_uuid}/list-cards`).
@@ -1021,25 +1303,45 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn list_cards(&self, customer_uuid: &str) -> Result<Vec<SavedCard>, Error> {
+        self.run(self.list_cards_call(customer_uuid)?, decode::list_cards_in)
+            .await
+    }
+
+    /// The exact request [`Client::list_cards`] would send now, without sending it.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), portone_client::Error> {
+    /// # let client = portone_client::Client::builder(portone_client::Credentials::new("key", "secret".into())).environment(portone_client::Environment::Sandbox).build()?;
+    /// let request = client.prepare_list_cards("8e52c57d-9bda-437e-973d-fb4f9756d15f").await?;
+    /// assert!(request.uri().path().ends_with("/list-cards"));
+    /// # Ok(()) }
+    /// ```
+    pub async fn prepare_list_cards(
+        &self,
+        customer_uuid: &str,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepared(&self.list_cards_call(customer_uuid)?)
+    }
+
+    fn delete_card_call(&self, customer_uuid: &str, token: &CardToken) -> Result<Call, Error> {
         validate_reference("customer_uuid", customer_uuid)?;
-        let list: CardList = self
-            .call_envelope(Call {
-                operation: "list_cards",
-                method: Method::GET,
-                segments: vec![
-                    "api".into(),
-                    "customer".into(),
-                    self.key(),
-                    customer_uuid.to_owned(),
-                    "list-cards".into(),
-                ],
-                query: vec![],
-                body: None,
-                auth: Auth::Jwt,
-                idempotency: Idempotency::Idempotent,
-            })
-            .await?;
-        Ok(list.data)
+        validate_reference("token", token.expose())?;
+        Ok(Call {
+            op: op::DELETE_CARD,
+            method: Method::DELETE,
+            segments: vec![
+                "api".into(),
+                "customer".into(),
+                self.key(),
+                customer_uuid.to_owned(),
+                "delete-card".into(),
+            ],
+            query: vec![],
+            body: Some(to_body(&DeleteCardBody {
+                token: token.expose(),
+            })?),
+            auth: Auth::Jwt,
+        })
     }
 
     /// Deletes a customer's card
@@ -1059,26 +1361,49 @@ impl Client {
         customer_uuid: &str,
         token: &CardToken,
     ) -> Result<Acknowledgement, Error> {
-        validate_reference("customer_uuid", customer_uuid)?;
-        validate_reference("token", token.expose())?;
-        self.call_flat(Call {
-            operation: "delete_card",
-            method: Method::DELETE,
+        self.run(
+            self.delete_card_call(customer_uuid, token)?,
+            decode::delete_card_in,
+        )
+        .await
+    }
+
+    /// The exact request [`Client::delete_card`] would send now, without sending it.
+    ///
+    /// ```
+    /// use portone_client::model::card::CardToken;
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), portone_client::Error> {
+    /// # let client = portone_client::Client::builder(portone_client::Credentials::new("key", "secret".into())).environment(portone_client::Environment::Sandbox).build()?;
+    /// let token = CardToken::new("735eaf72a0a14965aced3e1f9a339b0b");
+    /// let request = client
+    ///     .prepare_delete_card("8e52c57d-9bda-437e-973d-fb4f9756d15f", &token)
+    ///     .await?;
+    /// assert_eq!(request.body().as_slice(), br#"{"token":"735eaf72a0a14965aced3e1f9a339b0b"}"#);
+    /// # Ok(()) }
+    /// ```
+    pub async fn prepare_delete_card(
+        &self,
+        customer_uuid: &str,
+        token: &CardToken,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepared(&self.delete_card_call(customer_uuid, token)?)
+    }
+
+    fn capture_call(&self, order_ref: &str) -> Result<Call, Error> {
+        validate_reference("order_ref", order_ref)?;
+        Ok(Call {
+            op: op::CAPTURE,
+            method: Method::POST,
             segments: vec![
                 "api".into(),
-                "customer".into(),
-                self.key(),
-                customer_uuid.to_owned(),
-                "delete-card".into(),
+                "transaction".into(),
+                order_ref.to_owned(),
+                "capture".into(),
             ],
             query: vec![],
-            body: Some(to_body(&DeleteCardBody {
-                token: token.expose(),
-            })?),
+            body: None,
             auth: Auth::Jwt,
-            idempotency: Idempotency::Once,
         })
-        .await
     }
 
     /// Captures a pre-authorised payment (`POST /api/transaction/{order_ref}/capture`);
@@ -1093,22 +1418,38 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn capture(&self, order_ref: &str) -> Result<Acknowledgement, Error> {
-        validate_reference("order_ref", order_ref)?;
-        self.call_flat(Call {
-            operation: "capture",
-            method: Method::POST,
+        self.run(self.capture_call(order_ref)?, decode::capture_in)
+            .await
+    }
+
+    /// The exact request [`Client::capture`] would send now, without sending it.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), portone_client::Error> {
+    /// # let client = portone_client::Client::builder(portone_client::Credentials::new("key", "secret".into())).environment(portone_client::Environment::Sandbox).build()?;
+    /// let request = client.prepare_capture("2SDCUiBEv34oqeIdEDv1pftGeeY").await?;
+    /// assert_eq!(request.uri().path(), "/api/transaction/2SDCUiBEv34oqeIdEDv1pftGeeY/capture");
+    /// assert!(request.body().is_empty());
+    /// # Ok(()) }
+    /// ```
+    pub async fn prepare_capture(&self, order_ref: &str) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepared(&self.capture_call(order_ref)?)
+    }
+
+    fn routes_call(&self) -> Call {
+        Call {
+            op: op::ROUTES,
+            method: Method::GET,
             segments: vec![
                 "api".into(),
-                "transaction".into(),
-                order_ref.to_owned(),
-                "capture".into(),
+                "txn-router".into(),
+                self.key(),
+                "routes".into(),
             ],
-            query: vec![],
+            query: vec![self.env_query()],
             body: None,
             auth: Auth::Jwt,
-            idempotency: Idempotency::Once,
-        })
-        .await
+        }
     }
 
     /// The failover routes configured in the portal (`GET /api/txn-router/{key}/routes`).
@@ -1121,23 +1462,37 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn routes(&self) -> Result<Vec<Route>, Error> {
-        let content: RoutesContent = self
-            .call_envelope(Call {
-                operation: "routes",
-                method: Method::GET,
-                segments: vec![
-                    "api".into(),
-                    "txn-router".into(),
-                    self.key(),
-                    "routes".into(),
-                ],
-                query: vec![self.env_query()],
-                body: None,
-                auth: Auth::Jwt,
-                idempotency: Idempotency::Idempotent,
-            })
-            .await?;
-        Ok(content.into_routes())
+        self.run(self.routes_call(), decode::routes_in).await
+    }
+
+    /// The exact request [`Client::routes`] would send now, without sending it.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), portone_client::Error> {
+    /// # let client = portone_client::Client::builder(portone_client::Credentials::new("key", "secret".into())).environment(portone_client::Environment::Sandbox).build()?;
+    /// let request = client.prepare_routes().await?;
+    /// assert_eq!(request.uri().query(), Some("environment=sandbox"));
+    /// # Ok(()) }
+    /// ```
+    pub async fn prepare_routes(&self) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepared(&self.routes_call())
+    }
+
+    fn transaction_status_call(&self, merchant_order_ref: &str) -> Result<Call, Error> {
+        validate_merchant_ref("merchant_order_ref", merchant_order_ref)?;
+        Ok(Call {
+            op: op::TRANSACTION_STATUS,
+            method: Method::GET,
+            segments: vec![
+                "api".into(),
+                "transaction".into(),
+                merchant_order_ref.to_owned(),
+                "status".into(),
+            ],
+            query: vec![],
+            body: None,
+            auth: Auth::Jwt,
+        })
     }
 
     /// The status of a payment by **merchant** order reference
@@ -1153,22 +1508,39 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn transaction_status(&self, merchant_order_ref: &str) -> Result<OrderStatus, Error> {
-        validate_merchant_ref("merchant_order_ref", merchant_order_ref)?;
-        self.call_envelope(Call {
-            operation: "transaction_status",
-            method: Method::GET,
-            segments: vec![
-                "api".into(),
-                "transaction".into(),
-                merchant_order_ref.to_owned(),
-                "status".into(),
-            ],
-            query: vec![],
-            body: None,
-            auth: Auth::Jwt,
-            idempotency: Idempotency::Idempotent,
-        })
+        self.run(
+            self.transaction_status_call(merchant_order_ref)?,
+            decode::transaction_status_in,
+        )
         .await
+    }
+
+    /// The exact request [`Client::transaction_status`] would send now, without sending it.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), portone_client::Error> {
+    /// # let client = portone_client::Client::builder(portone_client::Credentials::new("key", "secret".into())).environment(portone_client::Environment::Sandbox).build()?;
+    /// let request = client.prepare_transaction_status("order 0001/a").await?;
+    /// assert_eq!(request.uri().path(), "/api/transaction/order%200001%2Fa/status");
+    /// # Ok(()) }
+    /// ```
+    pub async fn prepare_transaction_status(
+        &self,
+        merchant_order_ref: &str,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepared(&self.transaction_status_call(merchant_order_ref)?)
+    }
+
+    fn transaction_details_call(&self, order_ref: &str) -> Result<Call, Error> {
+        validate_reference("order_ref", order_ref)?;
+        Ok(Call {
+            op: op::TRANSACTION_DETAILS,
+            method: Method::POST,
+            segments: vec!["api".into(), self.key(), "transaction-details".into()],
+            query: vec![],
+            body: Some(to_body(&TransactionDetailsBody { order_ref })?),
+            auth: Auth::Jwt,
+        })
     }
 
     /// A transaction's details by **PortOne** order reference
@@ -1181,17 +1553,43 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn transaction_details(&self, order_ref: &str) -> Result<Transaction, Error> {
-        validate_reference("order_ref", order_ref)?;
-        self.call_envelope(Call {
-            operation: "transaction_details",
-            method: Method::POST,
-            segments: vec!["api".into(), self.key(), "transaction-details".into()],
-            query: vec![],
-            body: Some(to_body(&TransactionDetailsBody { order_ref })?),
-            auth: Auth::Jwt,
-            idempotency: Idempotency::Idempotent,
-        })
+        self.run(
+            self.transaction_details_call(order_ref)?,
+            decode::transaction_details_in,
+        )
         .await
+    }
+
+    /// The exact request [`Client::transaction_details`] would send now, without sending it.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), portone_client::Error> {
+    /// # let client = portone_client::Client::builder(portone_client::Credentials::new("key", "secret".into())).environment(portone_client::Environment::Sandbox).build()?;
+    /// let request = client.prepare_transaction_details("2YGZp22ExeOu0As61wa7i0JyMJn").await?;
+    /// assert_eq!(request.body().as_slice(), br#"{"order_ref":"2YGZp22ExeOu0As61wa7i0JyMJn"}"#);
+    /// # Ok(()) }
+    /// ```
+    pub async fn prepare_transaction_details(
+        &self,
+        order_ref: &str,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepared(&self.transaction_details_call(order_ref)?)
+    }
+
+    fn refund_call(&self, order_ref: &str, request: &RefundRequest) -> Result<Call, Error> {
+        validate_reference("order_ref", order_ref)?;
+        request.validate()?;
+        Ok(Call {
+            op: op::REFUND,
+            method: Method::POST,
+            segments: vec!["api".into(), "refund".into(), order_ref.to_owned()],
+            query: vec![],
+            body: Some(to_body(&RefundBody {
+                request,
+                environment: self.inner.environment,
+            })?),
+            auth: Auth::Jwt,
+        })
     }
 
     /// Refunds a payment, fully or partly (`POST /api/refund/{order_ref}`; `order_ref` is
@@ -1210,21 +1608,42 @@ impl Client {
     /// # let _ = refunds; Ok(()) }
     /// ```
     pub async fn refund(&self, order_ref: &str, request: &RefundRequest) -> Result<Refunds, Error> {
+        self.run(self.refund_call(order_ref, request)?, decode::refund_in)
+            .await
+    }
+
+    /// The exact request [`Client::refund`] would send now, without sending it.
+    ///
+    /// ```
+    /// use portone_client::model::refund::RefundRequest;
+    /// use portone_client::Decimal;
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), portone_client::Error> {
+    /// # let client = portone_client::Client::builder(portone_client::Credentials::new("key", "secret".into())).environment(portone_client::Environment::Sandbox).build()?;
+    /// let request = client
+    ///     .prepare_refund("2YGZp22ExeOu0As61wa7i0JyMJn", &RefundRequest::partial(Decimal::new(2500, 2)))
+    ///     .await?;
+    /// let body: serde_json::Value = serde_json::from_slice(request.body()).unwrap();
+    /// assert_eq!(body["amount"], 25.0);
+    /// # Ok(()) }
+    /// ```
+    pub async fn prepare_refund(
+        &self,
+        order_ref: &str,
+        request: &RefundRequest,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepared(&self.refund_call(order_ref, request)?)
+    }
+
+    fn refunds_call(&self, order_ref: &str) -> Result<Call, Error> {
         validate_reference("order_ref", order_ref)?;
-        request.validate()?;
-        self.call_flat(Call {
-            operation: "refund",
-            method: Method::POST,
+        Ok(Call {
+            op: op::REFUNDS,
+            method: Method::GET,
             segments: vec!["api".into(), "refund".into(), order_ref.to_owned()],
             query: vec![],
-            body: Some(to_body(&RefundBody {
-                request,
-                environment: self.inner.environment,
-            })?),
+            body: None,
             auth: Auth::Jwt,
-            idempotency: Idempotency::Once,
         })
-        .await
     }
 
     /// The refunds of a payment (`GET /api/refund/{order_ref}`).
@@ -1238,17 +1657,38 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn refunds(&self, order_ref: &str) -> Result<Refunds, Error> {
-        validate_reference("order_ref", order_ref)?;
-        self.call_flat(Call {
-            operation: "refunds",
+        self.run(self.refunds_call(order_ref)?, decode::refunds_in)
+            .await
+    }
+
+    /// The exact request [`Client::refunds`] would send now, without sending it.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), portone_client::Error> {
+    /// # let client = portone_client::Client::builder(portone_client::Credentials::new("key", "secret".into())).environment(portone_client::Environment::Sandbox).build()?;
+    /// let request = client.prepare_refunds("2YGZp22ExeOu0As61wa7i0JyMJn").await?;
+    /// assert_eq!(request.method(), http::Method::GET);
+    /// # Ok(()) }
+    /// ```
+    pub async fn prepare_refunds(&self, order_ref: &str) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepared(&self.refunds_call(order_ref)?)
+    }
+
+    fn payment_link_status_call(&self, payment_link_ref: &str) -> Result<Call, Error> {
+        validate_reference("payment_link_ref", payment_link_ref)?;
+        Ok(Call {
+            op: op::PAYMENT_LINK_STATUS,
             method: Method::GET,
-            segments: vec!["api".into(), "refund".into(), order_ref.to_owned()],
+            segments: vec![
+                "api".into(),
+                "paymentLink".into(),
+                payment_link_ref.to_owned(),
+                "fetch-status".into(),
+            ],
             query: vec![],
             body: None,
             auth: Auth::Jwt,
-            idempotency: Idempotency::Idempotent,
         })
-        .await
     }
 
     /// The status of a payment link and its attempts
@@ -1264,22 +1704,45 @@ impl Client {
         &self,
         payment_link_ref: &str,
     ) -> Result<PaymentLinkState, Error> {
+        self.run(
+            self.payment_link_status_call(payment_link_ref)?,
+            decode::payment_link_status_in,
+        )
+        .await
+    }
+
+    /// The exact request [`Client::payment_link_status`] would send now, without sending it.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), portone_client::Error> {
+    /// # let client = portone_client::Client::builder(portone_client::Credentials::new("key", "secret".into())).environment(portone_client::Environment::Sandbox).build()?;
+    /// let request = client.prepare_payment_link_status("2kxG67L5yd3d6spRv76uE1QWnR5").await?;
+    /// assert!(request.uri().path().ends_with("/fetch-status"));
+    /// # Ok(()) }
+    /// ```
+    pub async fn prepare_payment_link_status(
+        &self,
+        payment_link_ref: &str,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepared(&self.payment_link_status_call(payment_link_ref)?)
+    }
+
+    fn cancel_payment_link_call(&self, payment_link_ref: &str) -> Result<Call, Error> {
         validate_reference("payment_link_ref", payment_link_ref)?;
-        self.call_envelope(Call {
-            operation: "payment_link_status",
-            method: Method::GET,
+        Ok(Call {
+            op: op::CANCEL_PAYMENT_LINK,
+            method: Method::PUT,
             segments: vec![
                 "api".into(),
                 "paymentLink".into(),
                 payment_link_ref.to_owned(),
-                "fetch-status".into(),
+                "status".into(),
+                "cancelled".into(),
             ],
             query: vec![],
             body: None,
             auth: Auth::Jwt,
-            idempotency: Idempotency::Idempotent,
         })
-        .await
     }
 
     /// Cancels a payment link (`PUT /api/paymentLink/{payment_link_ref}/status/cancelled`).
@@ -1294,22 +1757,26 @@ impl Client {
         &self,
         payment_link_ref: &str,
     ) -> Result<Acknowledgement, Error> {
-        validate_reference("payment_link_ref", payment_link_ref)?;
-        self.call_flat(Call {
-            operation: "cancel_payment_link",
-            method: Method::PUT,
-            segments: vec![
-                "api".into(),
-                "paymentLink".into(),
-                payment_link_ref.to_owned(),
-                "status".into(),
-                "cancelled".into(),
-            ],
-            query: vec![],
-            body: None,
-            auth: Auth::Jwt,
-            idempotency: Idempotency::Once,
-        })
+        self.run(
+            self.cancel_payment_link_call(payment_link_ref)?,
+            decode::cancel_payment_link_in,
+        )
         .await
+    }
+
+    /// The exact request [`Client::cancel_payment_link`] would send now, without sending it.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), portone_client::Error> {
+    /// # let client = portone_client::Client::builder(portone_client::Credentials::new("key", "secret".into())).environment(portone_client::Environment::Sandbox).build()?;
+    /// let request = client.prepare_cancel_payment_link("2kxG67L5yd3d6spRv76uE1QWnR5").await?;
+    /// assert_eq!(request.method(), http::Method::PUT);
+    /// # Ok(()) }
+    /// ```
+    pub async fn prepare_cancel_payment_link(
+        &self,
+        payment_link_ref: &str,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepared(&self.cancel_payment_link_call(payment_link_ref)?)
     }
 }

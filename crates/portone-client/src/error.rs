@@ -7,7 +7,9 @@
 //! | [`Error::Ambiguous`] | maybe | **reconcile** (e.g. [`Client::transaction_status`](crate::Client::transaction_status)) before sending a payment again |
 //! | [`Error::Provider`] | yes, refused | read [`ProviderError::hint`]; retry only when [`Error::is_retryable`] |
 //! | [`Error::Decode`] | yes | the answer did not decode; a 2xx payment may have gone through |
+//! | [`Error::ResponseTooLarge`] | yes | the answer exceeded [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes); a payment may have gone through |
 //! | [`Error::Webhook`] | — | an inbound message failed verification or parsing |
+//! | [`Error::Config`] | no | fix the client configuration |
 //!
 //! No variant ever holds a secret, a token, a card number or a full response body: bodies are
 //! kept as scrubbed excerpts and URLs are removed from transport errors.
@@ -55,7 +57,7 @@ pub enum Error {
         /// The HTTP status, when an answer arrived.
         status: Option<StatusCode>,
         /// PortOne's `status_code`, when the answer carried one.
-        provider_code: Option<String>,
+        provider_code: Option<ResultCode>,
         /// Whether the operation is safe to repeat (a read).
         idempotent: bool,
         /// The underlying transport error, if any (its URL removed).
@@ -71,6 +73,24 @@ pub enum Error {
     /// An inbound redirect or webhook failed verification or parsing.
     #[error(transparent)]
     Webhook(#[from] WebhookError),
+    /// The answer's body was larger than
+    /// [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes) (default
+    /// 4 MiB); it was refused without being read to the end.
+    #[error(
+        "{operation}: the HTTP {status} answer is larger than the {limit}-byte limit and was not read"
+    )]
+    ResponseTooLarge {
+        /// The operation, e.g. `initiate_payment`.
+        operation: &'static str,
+        /// The HTTP status of the answer.
+        status: StatusCode,
+        /// The limit in bytes.
+        limit: usize,
+        /// The `Content-Length` the answer declared, if any.
+        declared: Option<u64>,
+        /// Whether the operation is safe to repeat (a read).
+        idempotent: bool,
+    },
     /// The client configuration is unusable (e.g. a base URL that cannot be a base, or a TLS
     /// backend that failed to initialise).
     #[error("configuration error: {0}")]
@@ -93,6 +113,10 @@ impl Error {
             Self::Ambiguous { .. } => true,
             // A 2xx whose body did not decode: the call went through.
             Self::Decode(e) => e.status.is_success(),
+            // Unread: unless PortOne refused the call (4xx), a payment may have gone through.
+            Self::ResponseTooLarge {
+                status, idempotent, ..
+            } => !idempotent && !status.is_client_error(),
             _ => false,
         }
     }
@@ -117,15 +141,30 @@ impl Error {
             Self::Ambiguous { status, .. } => *status,
             Self::Provider(e) => Some(e.status),
             Self::Decode(e) => Some(e.status),
+            Self::ResponseTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
 
-    /// PortOne's `status_code` (e.g. `"4054"`), when the answer carried one.
+    /// PortOne's `status_code` as the text it sent (e.g. `"4054"`), when the answer carried one.
     pub fn provider_code(&self) -> Option<&str> {
+        self.error_code().map(ResultCode::as_str)
+    }
+
+    /// PortOne's `status_code`, typed ([`ResultCode::class`] tells pending, validation, bank
+    /// and channel errors apart), when the answer carried one.
+    pub fn error_code(&self) -> Option<&ResultCode> {
         match self {
-            Self::Ambiguous { provider_code, .. } => provider_code.as_deref(),
-            Self::Provider(e) => e.code.as_ref().map(ResultCode::as_str),
+            Self::Ambiguous { provider_code, .. } => provider_code.as_ref(),
+            Self::Provider(e) => e.code.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The delay PortOne asked for with `Retry-After` (seconds or an HTTP date), if any.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::Provider(e) => e.retry_after,
             _ => None,
         }
     }

@@ -100,6 +100,7 @@
 
 pub mod auth;
 mod client;
+pub mod decode;
 pub mod error;
 mod lenient;
 pub mod model;
@@ -112,10 +113,12 @@ pub mod webhook;
 
 pub use auth::Credentials;
 pub use client::{
-    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT, SavedCardsAccess,
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRIES, DEFAULT_RETRY_MAX_DELAY, DEFAULT_RETRY_MIN_DELAY, DEFAULT_TIMEOUT,
+    SavedCardsAccess,
 };
 pub use error::Error;
 pub use model::Environment;
 pub use rust_decimal::Decimal;
 pub use secrecy;
+pub use secrecy::SecretString;

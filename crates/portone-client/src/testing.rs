@@ -359,25 +359,52 @@ impl Reply {
     }
 }
 
-/// A request the mock received.
+/// A request the mock received. Its `Debug` redacts credentials, tokens, OTPs and card data.
 #[derive(Clone)]
-#[non_exhaustive]
 pub struct RecordedRequest {
-    /// The operation it was routed to (`None`: no such route).
-    pub operation: Option<Operation>,
-    /// The HTTP method.
-    pub method: String,
-    /// The path.
-    pub path: String,
-    /// The decoded query parameters, in order.
-    pub query: Vec<(String, String)>,
-    /// The headers, names lower-cased, in order.
-    pub headers: Vec<(String, String)>,
-    /// The body.
-    pub body: Vec<u8>,
+    operation: Option<Operation>,
+    method: String,
+    path: String,
+    query: Option<String>,
+    query_pairs: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
 }
 
 impl RecordedRequest {
+    /// The operation it was routed to (`None`: no such route).
+    pub fn operation(&self) -> Option<Operation> {
+        self.operation
+    }
+
+    /// The HTTP method, e.g. `POST`.
+    pub fn method(&self) -> &str {
+        &self.method
+    }
+
+    /// The path as sent (percent-encoded), e.g. `/api/paymentLink`.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The query string as sent, without `?`.
+    pub fn query(&self) -> Option<&str> {
+        self.query.as_deref()
+    }
+
+    /// The decoded query parameters, in order.
+    pub fn query_pairs(&self) -> &[(String, String)] {
+        &self.query_pairs
+    }
+
+    /// The first value of query parameter `name` (decoded).
+    pub fn query_param(&self, name: &str) -> Option<&str> {
+        self.query_pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
     /// The first value of header `name` (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
@@ -386,12 +413,14 @@ impl RecordedRequest {
             .map(|(_, v)| v.as_str())
     }
 
-    /// The first value of query parameter `name`.
-    pub fn query_param(&self, name: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+    /// Every header, names lower-cased, in the order received.
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+
+    /// The body bytes.
+    pub fn body(&self) -> &[u8] {
+        &self.body
     }
 
     /// The body as JSON, if it is JSON.
@@ -418,7 +447,14 @@ impl fmt::Debug for RecordedRequest {
         f.debug_struct("RecordedRequest")
             .field("operation", &self.operation)
             .field("method", &self.method)
-            .field("path", &self.path)
+            .field("path", &crate::scrub::scrub_text(&self.path, &[]))
+            .field(
+                "query",
+                &self
+                    .query
+                    .as_deref()
+                    .map(|q| crate::scrub::excerpt(q.as_bytes(), &[])),
+            )
             .field("headers", &headers)
             .field("body", &crate::scrub::excerpt(&self.body, &[]))
             .finish_non_exhaustive()
@@ -526,7 +562,7 @@ impl MockGateway {
         Client::builder(self.credentials())
             .base_url(self.base_url())
             .environment(Environment::Sandbox)
-            .retry_base_delay(Duration::from_millis(5))
+            .retry_backoff(Duration::from_millis(5), Duration::from_millis(50))
     }
 
     /// A client pointed at the mock with its credentials, in the sandbox.
@@ -610,7 +646,7 @@ impl MockGateway {
     pub fn requests_of(&self, operation: Operation) -> Vec<RecordedRequest> {
         self.requests()
             .into_iter()
-            .filter(|r| r.operation == Some(operation))
+            .filter(|r| r.operation() == Some(operation))
             .collect()
     }
 
@@ -658,7 +694,7 @@ fn error(status: u16, code: &str, reason: &str, message: &str) -> HttpMockRespon
 
 fn handle(state: &State, req: &HttpMockRequest) -> HttpMockResponse {
     let uri = req.uri();
-    let query: Vec<(String, String)> =
+    let query_pairs: Vec<(String, String)> =
         url::form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
@@ -667,7 +703,8 @@ fn handle(state: &State, req: &HttpMockRequest) -> HttpMockResponse {
         operation: routed.as_ref().map(|(op, _)| *op),
         method: req.method().as_str().to_owned(),
         path: uri.path().to_owned(),
-        query,
+        query: uri.query().map(str::to_owned),
+        query_pairs,
         headers: req
             .headers_vec()
             .iter()

@@ -1,19 +1,16 @@
-//! Sending one call: authentication headers, retries for idempotent calls, classification of
-//! failures, and decoding with the failing field's path.
+//! Sending one call: the exact request (authentication headers, body), retries for idempotent
+//! calls, a bounded read of the answer, and classification of failures.
 
 use std::time::Duration;
 
 use backon::{ExponentialBuilder, Retryable as _};
-use http::{HeaderMap, Method, StatusCode};
+use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
-use serde::Deserialize;
-use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
 
 use crate::client::Inner;
-use crate::error::{DecodeError, Error, ProviderError};
-use crate::lenient;
-use crate::model::{CodeClass, ResultCode, StatusReason};
+use crate::decode::{self, Context, Op, Raw};
+use crate::error::Error;
 use crate::scrub;
 
 /// The longest `Retry-After` honoured; a longer one ends the retries.
@@ -32,45 +29,47 @@ pub(crate) enum Auth {
     None,
 }
 
-/// Whether a call may be repeated.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Idempotency {
-    /// Reads: retried on connection errors, 429 and 5xx.
-    Idempotent,
-    /// Payments, captures, refunds, writes: sent once; ambiguous failures are reported.
-    Once,
-}
-
 /// One call to PortOne.
 pub(crate) struct Call {
-    /// The operation name (method name on `Client`).
-    pub(crate) operation: &'static str,
+    pub(crate) op: Op,
     pub(crate) method: Method,
     /// Path segments, each percent-encoded when the URL is built.
     pub(crate) segments: Vec<String>,
     pub(crate) query: Vec<(&'static str, String)>,
     pub(crate) body: Option<Vec<u8>>,
     pub(crate) auth: Auth,
-    pub(crate) idempotency: Idempotency,
 }
 
-/// A successful (2xx) answer.
+/// The request a call sends, and the token minted for it (to scrub it from what comes back).
+pub(crate) struct Prepared {
+    pub(crate) request: http::Request<Vec<u8>>,
+    pub(crate) minted: Option<SecretString>,
+}
+
+/// A 2xx answer, read in full.
 pub(crate) struct Answer {
     pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
     pub(crate) body: Vec<u8>,
+    pub(crate) minted: Option<SecretString>,
 }
 
-/// The error fields of any PortOne body.
-#[derive(Debug, Default, Deserialize)]
-struct ErrorBody {
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    message: Option<String>,
-    #[serde(default)]
-    status_code: Option<ResultCode>,
-    #[serde(default, alias = "status_message")]
-    status_reason: Option<StatusReason>,
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
-    is_success: Option<bool>,
+impl Answer {
+    pub(crate) fn raw(&self) -> Raw<'_> {
+        Raw {
+            status: self.status,
+            headers: &self.headers,
+            body: &self.body,
+        }
+    }
+}
+
+fn header_value(value: &str, sensitive: bool) -> Result<HeaderValue, Error> {
+    let mut value = HeaderValue::from_str(value).map_err(|_| {
+        Error::Config("a credential or the user agent is not a valid header value".into())
+    })?;
+    value.set_sensitive(sensitive);
+    Ok(value)
 }
 
 impl Inner {
@@ -78,27 +77,25 @@ impl Inner {
     pub(crate) async fn send(&self, call: Call) -> Result<Answer, Error> {
         let span = tracing::info_span!(
             "portone",
-            operation = call.operation,
+            operation = call.op.name,
             method = %call.method,
             environment = self.environment.as_str(),
         );
         async {
-            let result = if call.idempotency == Idempotency::Idempotent && self.max_retries > 0 {
+            let result = if call.op.idempotent && self.max_retries > 0 {
                 let backoff = ExponentialBuilder::default()
-                    .with_min_delay(self.retry_base_delay)
-                    .with_max_delay(Duration::from_secs(5))
+                    .with_min_delay(self.retry_min_delay)
+                    .with_max_delay(self.retry_max_delay)
                     .with_max_times(self.max_retries as usize)
                     .with_jitter();
                 (|| self.attempt(&call))
                     .retry(backoff)
                     .when(Error::is_retryable)
-                    .adjust(
-                        |err, delay| match err.as_provider().and_then(|p| p.retry_after) {
-                            Some(after) if after > MAX_RETRY_AFTER => None,
-                            Some(after) => Some(after),
-                            None => delay,
-                        },
-                    )
+                    .adjust(|err, delay| match err.retry_after() {
+                        Some(after) if after > MAX_RETRY_AFTER => None,
+                        Some(after) => Some(after),
+                        None => delay,
+                    })
                     .notify(|err, delay| {
                         tracing::warn!(error = %err, ?delay, "retrying");
                     })
@@ -135,31 +132,34 @@ impl Inner {
         Ok(url)
     }
 
-    async fn attempt(&self, call: &Call) -> Result<Answer, Error> {
+    /// The exact request `call` sends now: method, URL, headers (a JWT freshly minted from the
+    /// client's clock), body. Every attempt of [`Inner::send`] sends what this returns.
+    pub(crate) fn prepare(&self, call: &Call) -> Result<Prepared, Error> {
         let url = self.url(call)?;
-        let mut request = self
-            .http
-            .request(call.method.clone(), url)
-            .header(http::header::ACCEPT, "application/json")
-            .header(http::header::USER_AGENT, &self.user_agent);
-        if let Some(timeout) = self.timeout {
-            request = request.timeout(timeout);
-        }
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            http::header::ACCEPT,
+            HeaderValue::from_static("application/json"),
+        );
+        headers.insert(
+            http::header::USER_AGENT,
+            header_value(&self.user_agent, false)?,
+        );
         let mut minted: Option<SecretString> = None;
         let key_headers = match &call.auth {
             Auth::Jwt => {
                 let token = self.mint_jwt();
-                request = request.header(
+                headers.insert(
                     http::header::AUTHORIZATION,
-                    format!("Bearer {}", token.expose_secret()),
+                    header_value(&format!("Bearer {}", token.expose_secret()), true)?,
                 );
                 minted = Some(token);
                 true
             }
             Auth::Bearer(token) => {
-                request = request.header(
+                headers.insert(
                     http::header::AUTHORIZATION,
-                    format!("Bearer {}", token.expose_secret()),
+                    header_value(&format!("Bearer {}", token.expose_secret()), true)?,
                 );
                 true
             }
@@ -167,71 +167,129 @@ impl Inner {
             Auth::None => false,
         };
         if key_headers {
-            request = request.header(
+            headers.insert(
                 self.header_style.client_key_header(),
-                self.credentials.portone_key(),
+                header_value(self.credentials.portone_key(), true)?,
             );
             if let Some(sub) = self.credentials.sub_merchant_key() {
-                request = request.header(self.header_style.sub_merchant_key_header(), sub);
+                headers.insert(
+                    self.header_style.sub_merchant_key_header(),
+                    header_value(sub, true)?,
+                );
             }
         }
-        if let Some(body) = &call.body {
-            tracing::debug!(body = %scrub::excerpt(body, &self.known_secrets(minted.as_ref())), "request body");
-            request = request
-                .header(http::header::CONTENT_TYPE, "application/json")
-                .body(body.clone());
+        if call.body.is_some() {
+            headers.insert(
+                http::header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
         }
-        let idempotent = call.idempotency == Idempotency::Idempotent;
-        let response = match request.send().await {
+        let mut request = http::Request::new(call.body.clone().unwrap_or_default());
+        *request.method_mut() = call.method.clone();
+        *request.uri_mut() = url
+            .as_str()
+            .parse()
+            .map_err(|_| Error::Config("the request URL is not a valid URI".into()))?;
+        *request.headers_mut() = headers;
+        Ok(Prepared { request, minted })
+    }
+
+    /// The decoding context: the credentials and the minted token to scrub by value.
+    pub(crate) fn context<'a>(&'a self, minted: Option<&'a SecretString>) -> Context<'a> {
+        Context {
+            known: self.known_secrets(minted),
+            now: self.now(),
+        }
+    }
+
+    async fn attempt(&self, call: &Call) -> Result<Answer, Error> {
+        let op = call.op;
+        let Prepared { request, minted } = self.prepare(call)?;
+        let (parts, body) = request.into_parts();
+        if call.body.is_some() {
+            tracing::debug!(body = %scrub::excerpt(&body, &self.known_secrets(minted.as_ref())), "request body");
+        }
+        let url = reqwest::Url::parse(&parts.uri.to_string())
+            .map_err(|e| Error::Config(format!("the request URL does not parse: {e}")))?;
+        let mut request = reqwest::Request::new(parts.method, url);
+        *request.headers_mut() = parts.headers;
+        if call.body.is_some() {
+            *request.body_mut() = Some(body.into());
+        }
+        *request.timeout_mut() = self.timeout;
+        let response = match self.http.execute(request).await {
             Ok(response) => response,
-            Err(err) => return Err(self.transport_error(call.operation, idempotent, err)),
+            Err(err) => return Err(self.transport_error(op, err)),
         };
         let status = response.status();
         let headers = response.headers().clone();
-        let body = match response.bytes().await {
-            Ok(body) => body,
-            Err(err) => {
-                return Err(Error::Ambiguous {
-                    operation: call.operation,
-                    reason: format!("the answer (HTTP {status}) was cut off"),
-                    status: Some(status),
-                    provider_code: None,
-                    idempotent,
-                    source: Some(err.without_url()),
-                });
-            }
+        let body = self.read_body(op, response).await?;
+        let answer = Answer {
+            status,
+            headers,
+            body,
+            minted,
         };
         tracing::debug!(
             %status,
-            body = %scrub::excerpt(&body, &self.known_secrets(minted.as_ref())),
+            body = %scrub::excerpt(&answer.body, &self.known_secrets(answer.minted.as_ref())),
             "answer"
         );
-        if status.is_success() {
-            return Ok(Answer {
-                status,
-                body: body.to_vec(),
-            });
-        }
-        Err(self.error_answer(
-            call.operation,
-            idempotent,
-            status,
-            &headers,
-            &body,
-            minted.as_ref(),
-        ))
+        decode::error_for_status(op, &self.context(answer.minted.as_ref()), answer.raw())?;
+        Ok(answer)
     }
 
-    fn transport_error(
-        &self,
-        operation: &'static str,
-        idempotent: bool,
-        err: reqwest::Error,
-    ) -> Error {
+    /// Reads the body, refusing one larger than `max_response_bytes` as soon as that is known:
+    /// from `Content-Length`, or while reading, without buffering the rest.
+    async fn read_body(&self, op: Op, mut response: reqwest::Response) -> Result<Vec<u8>, Error> {
+        let status = response.status();
+        let limit = self.max_response_bytes;
+        let declared = response.content_length();
+        let too_large = || Error::ResponseTooLarge {
+            operation: op.name,
+            status,
+            limit,
+            declared,
+            idempotent: op.idempotent,
+        };
+        if declared.is_some_and(|len| len > limit as u64) {
+            return Err(too_large());
+        }
+        let capacity = declared.map_or(0, |len| usize::try_from(len).unwrap_or(limit));
+        let mut body = Vec::with_capacity(capacity.min(limit));
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    if chunk.len() > limit - body.len() {
+                        return Err(too_large());
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => return Ok(body),
+                Err(err) => {
+                    let reason = if err.is_timeout() {
+                        format!("the answer (HTTP {status}) timed out while being read")
+                    } else {
+                        format!("the answer (HTTP {status}) was cut off")
+                    };
+                    return Err(Error::Ambiguous {
+                        operation: op.name,
+                        reason,
+                        status: Some(status),
+                        provider_code: None,
+                        idempotent: op.idempotent,
+                        source: Some(err.without_url()),
+                    });
+                }
+            }
+        }
+    }
+
+    fn transport_error(&self, op: Op, err: reqwest::Error) -> Error {
         let err = err.without_url();
         if err.is_connect() || err.is_builder() {
             return Error::Transport {
-                operation,
+                operation: op.name,
                 source: err,
             };
         }
@@ -241,135 +299,13 @@ impl Inner {
             "the connection failed after the request was sent"
         };
         Error::Ambiguous {
-            operation,
+            operation: op.name,
             reason: reason.to_owned(),
             status: None,
             provider_code: None,
-            idempotent,
+            idempotent: op.idempotent,
             source: Some(err),
         }
-    }
-
-    /// The error for a non-2xx answer.
-    fn error_answer(
-        &self,
-        operation: &'static str,
-        idempotent: bool,
-        status: StatusCode,
-        headers: &HeaderMap,
-        body: &[u8],
-        minted: Option<&SecretString>,
-    ) -> Error {
-        let parsed: ErrorBody = serde_json::from_slice(body).unwrap_or_default();
-        if status.is_server_error() && !idempotent {
-            return Error::Ambiguous {
-                operation,
-                reason: format!("HTTP {status}"),
-                status: Some(status),
-                provider_code: parsed.status_code.map(|c| c.as_str().to_owned()),
-                idempotent,
-                source: None,
-            };
-        }
-        self.provider_error(operation, idempotent, status, headers, body, parsed, minted)
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn provider_error(
-        &self,
-        operation: &'static str,
-        idempotent: bool,
-        status: StatusCode,
-        headers: &HeaderMap,
-        body: &[u8],
-        parsed: ErrorBody,
-        minted: Option<&SecretString>,
-    ) -> Error {
-        let known = self.known_secrets(minted);
-        // Seconds, or an HTTP date (compared with the client's clock).
-        let retry_after = headers
-            .get(http::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                let v = v.trim();
-                v.parse::<u64>().ok().map(Duration::from_secs).or_else(|| {
-                    httpdate::parse_http_date(v)
-                        .ok()
-                        .map(|at| at.duration_since(self.now()).unwrap_or(Duration::ZERO))
-                })
-            });
-        Error::Provider(Box::new(ProviderError {
-            operation,
-            status,
-            code: parsed.status_code,
-            reason: parsed.status_reason,
-            message: parsed.message.map(|m| scrub::scrub_text(&m, &known)),
-            body: scrub::excerpt(body, &known),
-            retry_after,
-            idempotent,
-        }))
-    }
-
-    /// A 2xx answer whose body reports a failure (`is_success: false`, or a 4xxx–8xxx
-    /// `status_code`) becomes a provider error.
-    pub(crate) fn check_success(
-        &self,
-        operation: &'static str,
-        idempotent: bool,
-        answer: &Answer,
-    ) -> Result<(), Error> {
-        let Ok(parsed) = serde_json::from_slice::<ErrorBody>(&answer.body) else {
-            return Ok(());
-        };
-        let failed_code = parsed.status_code.as_ref().is_some_and(|c| {
-            !matches!(
-                c.class(),
-                CodeClass::Success | CodeClass::Pending | CodeClass::Unknown
-            )
-        });
-        if parsed.is_success == Some(false) || failed_code {
-            return Err(self.provider_error(
-                operation,
-                idempotent,
-                answer.status,
-                &HeaderMap::new(),
-                &answer.body,
-                parsed,
-                None,
-            ));
-        }
-        Ok(())
-    }
-
-    /// Decodes a 2xx answer, naming the failing field.
-    pub(crate) fn decode<T: DeserializeOwned>(
-        &self,
-        operation: &'static str,
-        answer: &Answer,
-    ) -> Result<T, Error> {
-        let mut de = serde_json::Deserializer::from_slice(&answer.body);
-        let result = serde_path_to_error::deserialize::<_, T>(&mut de)
-            .map_err(|err| (err.path().to_string(), err.into_inner()))
-            .and_then(|value| de.end().map(|()| value).map_err(|e| (".".to_owned(), e)));
-        result.map_err(|(path, inner)| {
-            let known = self.known_secrets(None);
-            let message = if answer.body.iter().all(u8::is_ascii_whitespace) {
-                "the body is empty".to_owned()
-            } else if inner.is_eof() {
-                format!("the body is truncated ({inner})")
-            } else if inner.is_syntax() {
-                format!("the body is not JSON ({inner})")
-            } else {
-                inner.to_string()
-            };
-            Error::Decode(Box::new(DecodeError {
-                operation,
-                status: answer.status,
-                path,
-                message: scrub::scrub_text(&message, &known),
-                excerpt: scrub::excerpt(&answer.body, &known),
-            }))
-        })
     }
 
     pub(crate) fn known_secrets<'a>(&'a self, minted: Option<&'a SecretString>) -> Vec<&'a str> {

@@ -259,6 +259,99 @@ pub fn acknowledge() -> http::Response<&'static str> {
     response
 }
 
+/// Builds a webhook request signed the way PortOne signs them, for testing your handler:
+/// `POST` with a JSON body whose `signature_hash` is set — a payment-link webhook when the body
+/// has `link_ref`, otherwise a payment webhook. [`Verifier::verify`] accepts it.
+///
+/// ```
+/// use portone_client::webhook::{sign_notification, Event, Verifier};
+/// use portone_client::SecretString;
+///
+/// let secret = SecretString::from("PORTONE_SECRET");
+/// let body = br#"{"amount":100,"currency":"USD","order_ref":"2937z05mrtN17ZYigwZhfKdqEGQ","merchant_order_ref":"MERCHANT1617366877238","channel_order_ref":"pi_3KyTl5Jrbhj1WB8Z017xJS9i","channel_key":"STRIPE","method_name":"Stripe Card","country_code":"US","status":"Success"}"#;
+/// let request = sign_notification(&secret, body.to_vec())?;
+/// assert_eq!(request.method(), http::Method::POST);
+/// match Verifier::new(secret).verify(&request)? {
+///     Event::Payment(payment) => assert!(payment.status.is_success()),
+///     other => panic!("unexpected {other:?}"),
+/// }
+/// # Ok::<(), portone_client::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// [`Error::Webhook`] when `body` is not a JSON object.
+pub fn sign_notification(
+    secret: &SecretString,
+    body: Vec<u8>,
+) -> Result<http::Request<Vec<u8>>, Error> {
+    let signer = Signer::new(secret.clone());
+    let is_link = json_object(&body)?.contains_key("link_ref");
+    let signed = if is_link {
+        signer.sign_payment_link_webhook(&body)?
+    } else {
+        signer.sign_payment_webhook(&body)?
+    };
+    let mut request = http::Request::new(signed);
+    *request.method_mut() = http::Method::POST;
+    request.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
+    Ok(request)
+}
+
+/// Builds the request of a customer coming back to `url` (your `success_url` or
+/// `failure_url`) with `params` and their `signature_hash` appended to the query, the way
+/// PortOne redirects, for testing your handler. [`Verifier::verify`] accepts it.
+///
+/// ```
+/// use portone_client::webhook::{sign_redirect, Event, Verifier};
+/// use portone_client::SecretString;
+///
+/// let secret = SecretString::from("PORTONE_SECRET");
+/// let request = sign_redirect(&secret, "https://shop.example/success?cart=7", &[
+///     ("order_ref", "2937z05mrtN17ZYigwZhfKdqEGQ"),
+///     ("merchant_order_ref", "MERCHANT1617366877238"),
+///     ("channel_order_ref", "pi_3KyTl5Jrbhj1WB8Z017xJS9i"),
+///     ("status", "Success"),
+/// ])?;
+/// let Event::Redirect(redirect) = Verifier::new(secret).verify(&request)? else { panic!() };
+/// assert_eq!(redirect.details.extra["cart"], "7");
+/// # Ok::<(), portone_client::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// [`Error::Webhook`] when `url` does not parse as an absolute URL.
+pub fn sign_redirect(
+    secret: &SecretString,
+    url: &str,
+    params: &[(&str, &str)],
+) -> Result<http::Request<Vec<u8>>, Error> {
+    let mut parsed = url::Url::parse(url)
+        .map_err(|e| WebhookError::Malformed(format!("the redirect URL does not parse: {e}")))?;
+    let mut all: Vec<(String, String)> = parsed
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    all.extend(
+        params
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+    );
+    let pairs: Vec<(&str, &str)> = all.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let query = Signer::new(secret.clone()).sign_redirect_query(&pairs);
+    parsed.set_query(Some(&query));
+    let uri: http::Uri = parsed
+        .as_str()
+        .parse()
+        .map_err(|_| WebhookError::Malformed("the redirect URL is not a valid URI".into()))?;
+    let mut request = http::Request::new(Vec::new());
+    *request.uri_mut() = uri;
+    Ok(request)
+}
+
 fn json_object(body: &[u8]) -> Result<Map<String, Value>, Error> {
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(map)) => Ok(map),

@@ -89,9 +89,9 @@ fn snapshot_of(request: &RecordedRequest) -> Value {
         }
     }
     json!({
-        "method": request.method,
-        "path": request.path,
-        "query": request.query,
+        "method": request.method(),
+        "path": request.path(),
+        "query": request.query_pairs(),
         "headers": headers,
         "body": body,
     })
@@ -185,8 +185,8 @@ async fn hosted_checkout_sends_the_seed_example_signed_with_a_fresh_jwt() {
         "https://checkout.portone.cloud?ref=2BEemUknaImTq5ljmoNQQV2tSll"
     );
     let request = &mock.requests_of(Operation::CreatePaymentLink)[0];
-    assert_eq!(request.method, "POST");
-    assert_eq!(request.path, "/api/paymentLink");
+    assert_eq!(request.method(), "POST");
+    assert_eq!(request.path(), "/api/paymentLink");
     assert_eq!(
         request.header("x-portone-client-key"),
         Some(MOCK_PORTONE_KEY)
@@ -504,7 +504,7 @@ async fn a_payment_post_whose_connection_drops_is_sent_exactly_once() {
     ))
     .base_url(url)
     .environment(portone_client::Environment::Sandbox)
-    .retry_base_delay(Duration::from_millis(5))
+    .retry_backoff(Duration::from_millis(5), Duration::from_millis(50))
     .build()
     .unwrap();
     let err = client.initiate_payment(&payment()).await.unwrap_err();
@@ -763,7 +763,7 @@ async fn payment_methods_are_read_for_a_currency_and_environment() {
     );
     let request = &mock.requests_of(Operation::PaymentMethods)[0];
     assert_eq!(
-        request.path,
+        request.path(),
         format!("/merchants/{MOCK_PORTONE_KEY}/paymethodsbyKey")
     );
     assert_eq!(request.query_param("currency"), Some("USD"));
@@ -804,7 +804,7 @@ async fn checkout_with_a_new_card_encrypts_the_card_and_pays_with_its_token() {
     assert_eq!(body["save_card"], true);
     assert_eq!(body["environment"], "sandbox");
     assert!(jwt_claims(tokenize)["sub"] == MOCK_PORTONE_KEY);
-    let raw = String::from_utf8_lossy(&tokenize.body);
+    let raw = String::from_utf8_lossy(tokenize.body());
     assert!(
         !raw.contains("4242424242424242") && !raw.contains("\"123\""),
         "{raw}"
@@ -828,8 +828,8 @@ async fn saved_cards_by_phone_with_otp_then_with_the_returned_token() {
     let client = mock.client();
     client.send_otp("+84912345678").await.unwrap();
     let otp = &mock.requests_of(Operation::SendOtp)[0];
-    assert_eq!(otp.path, "/api/verification/generateOTP/+84912345678");
-    assert!(otp.body.is_empty());
+    assert_eq!(otp.path(), "/api/verification/generateOTP/+84912345678");
+    assert!(otp.body().is_empty());
 
     let err = client
         .saved_cards(
@@ -904,7 +904,7 @@ async fn the_card_vault_round_trip() {
     let uuid = customer.customer_uuid.clone().unwrap();
     let add = &mock.requests_of(Operation::AddCustomer)[0];
     assert_eq!(
-        add.path,
+        add.path(),
         format!("/api/merchant/{MOCK_PORTONE_KEY}/customer")
     );
     assert_eq!(add.json().unwrap()["customer_ref"], "cust-0001");
@@ -913,7 +913,7 @@ async fn the_card_vault_round_trip() {
     let fetched = client.customer(&uuid).await.unwrap();
     assert_eq!(fetched.customer_uuid.as_deref(), Some(uuid.as_str()));
     assert_eq!(
-        mock.requests_of(Operation::Customer)[0].path,
+        mock.requests_of(Operation::Customer)[0].path(),
         format!("/api/merchant/{MOCK_PORTONE_KEY}/customer/{uuid}")
     );
 
@@ -925,7 +925,7 @@ async fn the_card_vault_round_trip() {
     assert_eq!(saved.expiry_month.as_deref(), Some("07"));
     let add_card = &mock.requests_of(Operation::AddCardForCustomer)[0];
     assert_eq!(
-        add_card.path,
+        add_card.path(),
         format!("/api/customer/{MOCK_PORTONE_KEY}/{uuid}/add-card")
     );
     assert_eq!(
@@ -936,14 +936,14 @@ async fn the_card_vault_round_trip() {
     let cards = client.list_cards(&uuid).await.unwrap();
     assert_eq!(cards.len(), 1);
     assert_eq!(
-        mock.requests_of(Operation::ListCards)[0].path,
+        mock.requests_of(Operation::ListCards)[0].path(),
         format!("/api/customer/{MOCK_PORTONE_KEY}/{uuid}/list-cards")
     );
 
     let ack = client.delete_card(&uuid, &cards[0].token).await.unwrap();
     assert_eq!(ack.status_reason, Some(StatusReason::Success));
     let delete = &mock.requests_of(Operation::DeleteCard)[0];
-    assert_eq!(delete.method, "DELETE");
+    assert_eq!(delete.method(), "DELETE");
     assert_eq!(delete.header("content-type"), Some("application/json"));
     assert_eq!(
         delete.json().unwrap(),
@@ -970,7 +970,7 @@ async fn capture_routes_details_refunds_and_links() {
     assert_eq!(ack.status_code.unwrap().as_str(), "2000");
     let capture = &mock.requests_of(Operation::Capture)[0];
     assert_eq!(
-        (capture.method.as_str(), capture.path.as_str()),
+        (capture.method(), capture.path()),
         (
             "POST",
             "/api/transaction/2SDCUiBEv34oqeIdEDv1pftGeeY/capture"
@@ -985,7 +985,7 @@ async fn capture_routes_details_refunds_and_links() {
     );
     let routes_request = &mock.requests_of(Operation::Routes)[0];
     assert_eq!(
-        routes_request.path,
+        routes_request.path(),
         format!("/api/txn-router/{MOCK_PORTONE_KEY}/routes")
     );
     assert_eq!(routes_request.query_param("environment"), Some("sandbox"));
@@ -998,7 +998,7 @@ async fn capture_routes_details_refunds_and_links() {
     assert_eq!(details.order_details.unwrap().data.len(), 1);
     let details_request = &mock.requests_of(Operation::TransactionDetails)[0];
     assert_eq!(
-        details_request.path,
+        details_request.path(),
         format!("/api/{MOCK_PORTONE_KEY}/transaction-details")
     );
     assert_eq!(
@@ -1029,7 +1029,7 @@ async fn capture_routes_details_refunds_and_links() {
     insta::assert_json_snapshot!("refund_request", snapshot_of(refund));
     let listed = client.refunds("2YGZp22ExeOu0As61wa7i0JyMJn").await.unwrap();
     assert_eq!(listed.refund_details.len(), 1);
-    assert_eq!(mock.requests_of(Operation::Refunds)[0].method, "GET");
+    assert_eq!(mock.requests_of(Operation::Refunds)[0].method(), "GET");
 
     let state = client
         .payment_link_status("2kxG67L5yd3d6spRv76uE1QWnR5")
@@ -1051,7 +1051,7 @@ async fn capture_routes_details_refunds_and_links() {
     assert!(ack.message.unwrap().contains("cancelled"));
     let cancel = &mock.requests_of(Operation::CancelPaymentLink)[0];
     assert_eq!(
-        (cancel.method.as_str(), cancel.path.as_str()),
+        (cancel.method(), cancel.path()),
         (
             "PUT",
             "/api/paymentLink/2kxG67L5yd3d6spRv76uE1QWnR5/status/cancelled"
