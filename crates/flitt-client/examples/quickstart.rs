@@ -114,7 +114,7 @@ async fn main() -> Result<(), Error> {
         .await
     {
         Ok(order) => println!("4. Status of {}: {}", order.order_id, order.order_status),
-        Err(e) if e.provider_code() == Some(flitt_client::ErrorCode::OrderNotFound) => {
+        Err(e) if e.error_code() == Some(flitt_client::ErrorCode::OrderNotFound) => {
             println!(
                 "4. {} was never created; it is safe to charge again",
                 charge.order_id()

@@ -18,8 +18,9 @@ use payments_signing::fondy;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::value::RawValue;
 
-use crate::error::{Error, Result};
+use crate::error::{DecodeError, Error, Result};
 use crate::params::{Params, canonical_json};
+use crate::response::{Envelope, Rejection, SignaturePolicy, parse_envelope, verify_object};
 
 /// A Flitt merchant's identity and keys.
 ///
@@ -125,6 +126,73 @@ impl fmt::Debug for Credentials {
             )
             .finish()
     }
+}
+
+/// Verifies the signature of a raw Flitt API answer over every field exactly as received: the
+/// `response` object (protocol 1.0.1), each entry of an array answer, or the `data` of a
+/// protocol 2.0 answer. This is the check every operation of the [`Client`](crate::Client)
+/// runs before decoding; use it when you receive Flitt's answers through your own HTTP stack
+/// (the `decode_*_response` methods of the client run it too, then decode).
+///
+/// `Ok(())` when every object is signed with `key`; [`Error::Signature`] when a signature is
+/// missing or does not match (Flitt does not sign its request errors, so an error answer fails
+/// here: read it with a `decode_*_response` method); [`Error::Decode`] when the body is not a
+/// Flitt answer.
+///
+/// ```
+/// use flitt_client::{SecretString, auth::verify_response};
+/// # fn main() -> Result<(), flitt_client::Error> {
+/// let key = SecretString::from("test");
+/// // An answer signed over all of its fields, as Flitt signs them.
+/// let signature = payments_signing::fondy::sign(
+///     "test",
+///     [("amount", "4600"), ("order_id", "o-1"), ("order_status", "approved")],
+/// );
+/// let signed = format!(
+///     r#"{{"response": {{"order_id": "o-1", "order_status": "approved", "amount": 4600, "signature": "{signature}"}}}}"#
+/// );
+/// verify_response(&key, http::StatusCode::OK, signed.as_bytes())?;
+/// let tampered = signed.replace("4600", "4601");
+/// assert!(verify_response(&key, http::StatusCode::OK, tampered.as_bytes()).is_err());
+/// # Ok(())
+/// # }
+/// ```
+pub fn verify_response(key: &SecretString, status: http::StatusCode, body: &[u8]) -> Result<()> {
+    const OPERATION: &str = "verify_response";
+    let malformed = |path: String, message: String| {
+        Error::Decode(Box::new(DecodeError {
+            operation: OPERATION,
+            status,
+            path,
+            message,
+            body_excerpt: crate::error::scrub(body, &[key.expose_secret()]),
+            may_have_been_processed: false,
+        }))
+    };
+    let rejected = |rejection: Rejection| match rejection {
+        Rejection::MissingSignature => Error::Signature {
+            operation: OPERATION,
+            problem: "is missing",
+            may_have_been_processed: false,
+        },
+        Rejection::BadSignature => Error::Signature {
+            operation: OPERATION,
+            problem: "does not match",
+            may_have_been_processed: false,
+        },
+        Rejection::Malformed(e) => {
+            let e = e.within("response");
+            malformed(e.path, e.message)
+        }
+    };
+    let objects = match parse_envelope(body).map_err(|e| malformed(e.path, e.message))? {
+        Envelope::Object(object) => vec![object],
+        Envelope::Array(items) => items,
+    };
+    for object in objects {
+        verify_object(object, &[key], SignaturePolicy::Required).map_err(rejected)?;
+    }
+    Ok(())
 }
 
 /// Which key signs an operation.

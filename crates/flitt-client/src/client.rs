@@ -6,11 +6,11 @@ use std::time::{Duration, SystemTime};
 
 use backon::{ExponentialBuilder, Retryable};
 use http::StatusCode;
-use http::header::{ACCEPT, CONTENT_TYPE, HeaderMap, RETRY_AFTER, USER_AGENT};
+use http::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER, USER_AGENT};
 use tracing::Instrument;
 use url::Url;
 
-use crate::auth::{Credentials, KeyKind, Protocol, encode_request};
+use crate::auth::{Credentials, KeyKind, encode_request};
 use crate::error::{DecodeError, Error, ProviderError, Result, scrub};
 use crate::model::checkout::{CheckoutRequest, CheckoutToken, CheckoutUrl};
 use crate::model::manage::{Capture, CaptureRequest, Reversal, ReverseRequest};
@@ -34,7 +34,13 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The default time allowed for a whole call (payments can wait on the card's bank).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// The default number of automatic retries of calls that are safe to repeat.
-pub const DEFAULT_MAX_RETRIES: usize = 2;
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// The default shortest delay before a retry (the backoff doubles from it, with jitter).
+pub const DEFAULT_RETRY_MIN_DELAY: Duration = Duration::from_millis(200);
+/// The default longest delay before a retry.
+pub const DEFAULT_RETRY_MAX_DELAY: Duration = Duration::from_secs(5);
+/// The default largest response body the client reads: 4 MiB (Flitt's answers are a few KiB).
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 /// The longest `Retry-After` the client honours before giving up on a retry.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 
@@ -65,7 +71,10 @@ pub struct ClientBuilder {
     timeout: Duration,
     http_client: Option<reqwest::Client>,
     clock: Clock,
-    max_retries: usize,
+    max_retries: u32,
+    retry_min_delay: Duration,
+    retry_max_delay: Duration,
+    max_response_bytes: usize,
     user_agent_suffix: Option<String>,
     trailing_slash: bool,
 }
@@ -79,6 +88,9 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("custom_http_client", &self.http_client.is_some())
             .field("max_retries", &self.max_retries)
+            .field("retry_min_delay", &self.retry_min_delay)
+            .field("retry_max_delay", &self.retry_max_delay)
+            .field("max_response_bytes", &self.max_response_bytes)
             .field("user_agent_suffix", &self.user_agent_suffix)
             .field("trailing_slash", &self.trailing_slash)
             .finish()
@@ -125,8 +137,26 @@ impl ClientBuilder {
     /// their `reverse_id`, subscription changes, transaction lists) is retried after a
     /// connection failure, a timeout, 429 or 5xx (default 2). Calls that create or charge an
     /// order are never retried.
-    pub fn max_retries(mut self, retries: usize) -> Self {
+    pub fn max_retries(mut self, retries: u32) -> Self {
         self.max_retries = retries;
+        self
+    }
+
+    /// The delays between retries: the first waits about `min_delay`, each next one doubles,
+    /// up to `max_delay`, with jitter (defaults 200 ms and 5 s). A `Retry-After` of up to 30 s
+    /// sent by the gateway replaces the computed delay.
+    pub fn retry_backoff(mut self, min_delay: Duration, max_delay: Duration) -> Self {
+        self.retry_min_delay = min_delay;
+        self.retry_max_delay = max_delay;
+        self
+    }
+
+    /// The largest response body the client reads, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`], 4 MiB). A larger answer is refused as soon as its
+    /// `Content-Length`, or the bytes read so far, pass the limit — the rest is never read —
+    /// with [`Error::ResponseTooLarge`].
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
         self
     }
 
@@ -145,6 +175,12 @@ impl ClientBuilder {
 
     /// Builds the client.
     pub fn build(self) -> Result<Client> {
+        if self.retry_min_delay > self.retry_max_delay {
+            return Err(Error::Config(format!(
+                "retry_backoff: min_delay {:?} is longer than max_delay {:?}",
+                self.retry_min_delay, self.retry_max_delay
+            )));
+        }
         let mut base = Url::parse(self.base_url.trim())
             .map_err(|e| Error::Config(format!("base_url {:?}: {e}", self.base_url)))?;
         if !matches!(base.scheme(), "http" | "https") || base.cannot_be_a_base() {
@@ -163,8 +199,6 @@ impl ClientBuilder {
             }
             _ => USER_AGENT_VALUE.to_owned(),
         };
-        http::HeaderValue::from_str(&user_agent)
-            .map_err(|_| Error::Config("user_agent_suffix is not a valid header value".into()))?;
         let http = match self.http_client {
             Some(client) => client,
             None => reqwest::Client::builder()
@@ -173,14 +207,21 @@ impl ClientBuilder {
                 .build()
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
+        let base_url = base.as_str().trim_end_matches('/').to_owned();
+        let user_agent = http::HeaderValue::from_str(&user_agent)
+            .map_err(|_| Error::Config("user_agent_suffix is not a valid header value".into()))?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 base,
+                base_url,
                 credentials: self.credentials,
                 timeout: self.timeout,
                 clock: self.clock,
                 max_retries: self.max_retries,
+                retry_min_delay: self.retry_min_delay,
+                retry_max_delay: self.retry_max_delay,
+                max_response_bytes: self.max_response_bytes,
                 user_agent,
                 trailing_slash: self.trailing_slash,
             }),
@@ -214,11 +255,15 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     base: Url,
+    base_url: String,
     credentials: Credentials,
     timeout: Duration,
     clock: Clock,
-    max_retries: usize,
-    user_agent: String,
+    max_retries: u32,
+    retry_min_delay: Duration,
+    retry_max_delay: Duration,
+    max_response_bytes: usize,
+    user_agent: http::HeaderValue,
     trailing_slash: bool,
 }
 
@@ -226,15 +271,16 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("merchant_id", &self.inner.credentials.merchant_id())
-            .field("base_url", &self.inner.base.as_str())
+            .field("base_url", &self.inner.base_url)
             .field("timeout", &self.inner.timeout)
             .field("max_retries", &self.inner.max_retries)
+            .field("max_response_bytes", &self.inner.max_response_bytes)
             .finish_non_exhaustive()
     }
 }
 
 /// What the client knows about one operation.
-pub(crate) trait Operation {
+pub(crate) trait Op {
     type Request;
     type Output;
     /// The operation's name in errors and traces.
@@ -296,7 +342,7 @@ macro_rules! operation {
         decode: $decode:expr
     ) => {
         pub(crate) struct $op;
-        impl Operation for $op {
+        impl Op for $op {
             type Request = $request;
             type Output = $output;
             const NAME: &'static str = $name;
@@ -354,7 +400,7 @@ operation!(SettlementOp, SettlementRequest => Order, "settlement", "settlement",
     decode: Order::from_raw);
 
 pub(crate) struct TransactionListOp;
-impl Operation for TransactionListOp {
+impl Op for TransactionListOp {
     type Request = TransactionListRequest;
     type Output = Vec<Transaction>;
     const NAME: &'static str = "transaction_list";
@@ -411,6 +457,9 @@ impl Client {
             http_client: None,
             clock: Arc::new(SystemTime::now),
             max_retries: DEFAULT_MAX_RETRIES,
+            retry_min_delay: DEFAULT_RETRY_MIN_DELAY,
+            retry_max_delay: DEFAULT_RETRY_MAX_DELAY,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             user_agent_suffix: None,
             trailing_slash: false,
         }
@@ -419,6 +468,20 @@ impl Client {
     /// The merchant this client acts for.
     pub fn merchant_id(&self) -> u64 {
         self.inner.credentials.merchant_id()
+    }
+
+    /// The API base URL the operations are appended to, without a trailing slash.
+    ///
+    /// ```
+    /// use flitt_client::{Client, Credentials};
+    /// # fn main() -> Result<(), flitt_client::Error> {
+    /// let client = Client::builder(Credentials::test_merchant()).build()?;
+    /// assert_eq!(client.base_url(), "https://pay.flitt.com/api");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
     }
 
     /// Creates an order and returns the link to Flitt's payment page (`checkout/url`).
@@ -659,7 +722,55 @@ impl Client {
             .map_err(|e| Error::Config(format!("cannot build the URL of {path}: {e}")))
     }
 
-    async fn call<O: Operation>(&self, request: &O::Request) -> Result<O::Output> {
+    /// What a call keeps to interpret the answer: the order id, and the values to mask.
+    fn context<'a, O: Op>(&self, request: &'a O::Request) -> CallContext<'a> {
+        let mut redact: Vec<String> = self
+            .inner
+            .credentials
+            .secrets()
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        redact.extend(O::sensitive(request));
+        CallContext {
+            order_id: O::order_id(request),
+            redact,
+        }
+    }
+
+    /// The exact request an operation sends: validated, serialized and signed. Both the
+    /// operation and its `prepare_*` method build it here.
+    fn build_request<O: Op>(&self, request: &O::Request) -> Result<http::Request<Vec<u8>>> {
+        let params = O::params(request, self.inner.credentials.merchant_id())?;
+        let key = self.inner.credentials.key(O::KEY)?;
+        let (body, _protocol) = encode_request(&params, key);
+        let url = self.endpoint(O::PATH)?;
+        http::Request::builder()
+            .method(http::Method::POST)
+            .uri(url.as_str())
+            .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+            .header(ACCEPT, HeaderValue::from_static("application/json"))
+            .header(USER_AGENT, self.inner.user_agent.clone())
+            .body(body)
+            .map_err(|e| Error::Config(format!("cannot build the request of {}: {e}", O::NAME)))
+    }
+
+    /// Interprets an answer received by other means, with the same code as the operation.
+    fn decode<O: Op, B: AsRef<[u8]>>(
+        &self,
+        request: &O::Request,
+        response: &http::Response<B>,
+    ) -> Result<O::Output> {
+        let ctx = self.context::<O>(request);
+        self.interpret::<O>(
+            response.status(),
+            response.headers(),
+            response.body().as_ref(),
+            &ctx,
+        )
+    }
+
+    async fn call<O: Op>(&self, request: &O::Request) -> Result<O::Output> {
         let span = tracing::info_span!(
             "flitt",
             operation = O::NAME,
@@ -667,28 +778,14 @@ impl Client {
             merchant_id = self.inner.credentials.merchant_id(),
         );
         async move {
-            let params = O::params(request, self.inner.credentials.merchant_id())?;
-            let key = self.inner.credentials.key(O::KEY)?;
-            let (body, protocol) = encode_request(&params, key);
-            let url = self.endpoint(O::PATH)?;
-            let mut redact: Vec<String> = self
-                .inner
-                .credentials
-                .secrets()
-                .into_iter()
-                .map(str::to_owned)
-                .collect();
-            redact.extend(O::sensitive(request));
-            let ctx = CallContext {
-                order_id: O::order_id(request),
-                redact,
-            };
-            let attempt = || self.send_once::<O>(&url, &body, protocol, &ctx);
+            let prepared = self.build_request::<O>(request)?;
+            let ctx = self.context::<O>(request);
+            let attempt = || self.send_once::<O>(&prepared, &ctx);
             if O::RETRY_SAFE && self.inner.max_retries > 0 {
                 let backoff = ExponentialBuilder::default()
-                    .with_min_delay(Duration::from_millis(200))
-                    .with_max_delay(Duration::from_secs(5))
-                    .with_max_times(self.inner.max_retries)
+                    .with_min_delay(self.inner.retry_min_delay)
+                    .with_max_delay(self.inner.retry_max_delay)
+                    .with_max_times(self.inner.max_retries as usize)
                     .with_jitter();
                 attempt
                     .retry(backoff)
@@ -714,45 +811,48 @@ impl Client {
         .await
     }
 
-    async fn send_once<O: Operation>(
+    async fn send_once<O: Op>(
         &self,
-        url: &Url,
-        body: &[u8],
-        protocol: Protocol,
+        prepared: &http::Request<Vec<u8>>,
         ctx: &CallContext<'_>,
     ) -> Result<O::Output> {
         let started = std::time::Instant::now();
-        let response = self
-            .inner
-            .http
-            .post(url.clone())
-            .header(CONTENT_TYPE, "application/json")
-            .header(ACCEPT, "application/json")
-            .header(USER_AGENT, &self.inner.user_agent)
-            .timeout(self.inner.timeout)
-            .body(body.to_vec())
-            .send()
-            .await;
-        let response = match response {
+        let mut request =
+            reqwest::Request::try_from(prepared.clone()).map_err(|e| Error::Transport {
+                operation: O::NAME,
+                message: describe_reqwest_error(&e),
+                source: Some(Box::new(e)),
+            })?;
+        *request.timeout_mut() = Some(self.inner.timeout);
+        let response = match self.inner.http.execute(request).await {
             Ok(r) => r,
             Err(e) => return Err(self.send_error::<O>(e, ctx.order_id)),
         };
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = match response.bytes().await {
+        let limit = self.inner.max_response_bytes;
+        let body = match read_limited(response, limit).await {
             Ok(b) => b,
-            Err(e) => return Err(self.send_error::<O>(e, ctx.order_id)),
+            Err(BodyFailure::TooLarge) => {
+                tracing::warn!(
+                    status = status.as_u16(),
+                    limit,
+                    "response body over the limit; not read"
+                );
+                return Err(too_large::<O>(status, limit));
+            }
+            Err(BodyFailure::Transport(e)) => return Err(self.send_error::<O>(e, ctx.order_id)),
         };
         tracing::debug!(
             status = status.as_u16(),
             elapsed_ms = started.elapsed().as_millis() as u64,
-            protocol = ?protocol,
+            bytes = body.len(),
             "flitt answered"
         );
-        self.interpret::<O>(status, &headers, &bytes, ctx)
+        self.interpret::<O>(status, &headers, &body, ctx)
     }
 
-    fn send_error<O: Operation>(&self, e: reqwest::Error, order_id: &str) -> Error {
+    fn send_error<O: Op>(&self, e: reqwest::Error, order_id: &str) -> Error {
         let message = describe_reqwest_error(&e);
         if e.is_builder() || e.is_connect() {
             tracing::warn!(error = %message, "request not sent");
@@ -778,13 +878,16 @@ impl Client {
         scrub(body, &redact)
     }
 
-    fn interpret<O: Operation>(
+    fn interpret<O: Op>(
         &self,
         status: StatusCode,
         headers: &HeaderMap,
         body: &[u8],
         ctx: &CallContext<'_>,
     ) -> Result<O::Output> {
+        if body.len() > self.inner.max_response_bytes {
+            return Err(too_large::<O>(status, self.inner.max_response_bytes));
+        }
         let order_id = ctx.order_id;
         let decode_error = |path: String, message: String| {
             Error::Decode(Box::new(DecodeError {
@@ -851,7 +954,7 @@ impl Client {
     }
 
     /// A Flitt request error (`response_status: failure`, `error_code`…).
-    fn provider_error<O: Operation>(
+    fn provider_error<O: Op>(
         &self,
         object: &RawObject,
         prefix: &str,
@@ -878,6 +981,10 @@ impl Client {
             operation: O::NAME,
             status,
             code: failure.error_code,
+            code_text: object
+                .text_of("error_code")
+                .map(|c| c.trim().to_owned())
+                .filter(|c| !c.is_empty()),
             message: failure
                 .error_message
                 .map(|m| self.excerpt(m.as_bytes(), ctx))
@@ -886,11 +993,11 @@ impl Client {
             body_excerpt: self.excerpt(body, ctx),
             retry_after: retry_after(headers, &self.inner.clock),
         };
-        tracing::info!(code = ?error.code.as_ref().map(|c| c.code()), "flitt refused the request");
+        tracing::info!(code = ?error.code.map(|c| c.code()), "flitt refused the request");
         Error::Provider(Box::new(error))
     }
 
-    fn rejection<O: Operation>(
+    fn rejection<O: Op>(
         &self,
         rejection: Rejection,
         status: StatusCode,
@@ -925,7 +1032,7 @@ impl Client {
         }
     }
 
-    fn status_error<O: Operation>(
+    fn status_error<O: Op>(
         &self,
         status: StatusCode,
         headers: &HeaderMap,
@@ -952,12 +1059,197 @@ impl Client {
             operation: O::NAME,
             status,
             code: None,
+            code_text: None,
             message: format!("HTTP {} {reason}", status.as_u16()),
             request_id: None,
             body_excerpt: self.excerpt(body, ctx),
             retry_after: retry_after(headers, &self.inner.clock),
         }))
     }
+}
+
+/// `prepare_<operation>` and `decode_<operation>_response` for every operation, documented with
+/// an example that runs.
+macro_rules! prepare_and_decode {
+    ($(
+        $op:ident, $method:literal, $path:literal,
+        $prepare:ident, $decode:ident, $request:ty => $output:ty,
+        uses: $uses:literal, request: $example:literal;
+    )+) => {
+        /// # Requests without sending them, and answers received elsewhere
+        ///
+        /// `prepare_*` returns the exact request an operation would send now — method, URL,
+        /// headers and signed body, byte for byte, built by the same code the operation sends
+        /// with — for snapshot tests of your requests and for measuring the client-side cost of
+        /// a call. `Host` and `Content-Length` are added by the HTTP connection.
+        ///
+        /// `decode_*_response` interprets an answer to that request, received by your own HTTP
+        /// stack, exactly as the operation does: size limit, request errors, signature over every
+        /// field, order id, typed decoding.
+        impl Client {
+            $(
+                #[doc = concat!(
+                    "The exact HTTP request [`", $method, "`](Self::", $method, ") would send ",
+                    "for `request` now, without sending it (`POST <base>/", $path, "`, its ",
+                    "headers and its signed body, byte for byte).\n\n",
+                    "Fails like the operation would before sending: [`Error::InvalidRequest`] ",
+                    "for a value outside the documented limits.\n\n",
+                    "```\n",
+                    "use flitt_client::{Client, Credentials, Currency};\n",
+                    $uses, "\n",
+                    "# #[tokio::main(flavor = \"current_thread\")]\n",
+                    "# async fn main() -> Result<(), flitt_client::Error> {\n",
+                    "let client = Client::builder(Credentials::test_merchant()).build()?;\n",
+                    "let request = client.", stringify!($prepare), "(&", $example, ").await?;\n",
+                    "assert_eq!(request.method(), \"POST\");\n",
+                    "assert_eq!(request.uri(), \"https://pay.flitt.com/api/", $path, "\");\n",
+                    "assert_eq!(request.headers()[\"content-type\"], \"application/json\");\n",
+                    "let body: serde_json::Value = serde_json::from_slice(request.body())\n",
+                    "    .map_err(|e| flitt_client::Error::Config(e.to_string()))?;\n",
+                    "assert!(body[\"request\"][\"signature\"].is_string());\n",
+                    "# let _ = Currency::GEL;\n",
+                    "# Ok(())\n",
+                    "# }\n",
+                    "```"
+                )]
+                pub async fn $prepare(&self, request: &$request) -> Result<http::Request<Vec<u8>>> {
+                    self.build_request::<$op>(request)
+                }
+
+                #[doc = concat!(
+                    "Interprets an answer to [`", $method, "`](Self::", $method, ") that you ",
+                    "received yourself (its status, headers and raw body), with the code the ",
+                    "operation uses: a body over the size limit, Flitt's request errors, the ",
+                    "signature over every field as received, the order id, then typed decoding ",
+                    "with the failing field's path.\n\n",
+                    "```\n",
+                    "use flitt_client::{Client, Credentials, Currency};\n",
+                    $uses, "\n",
+                    "# fn main() -> Result<(), flitt_client::Error> {\n",
+                    "let client = Client::builder(Credentials::test_merchant()).build()?;\n",
+                    "let request = ", $example, ";\n",
+                    "let answer = http::Response::builder()\n",
+                    "    .status(200)\n",
+                    "    .body(r#\"{\"response\": {\"error_code\": 1018, \"error_message\": \"Order not found\", \"response_status\": \"failure\"}}\"#)\n",
+                    "    .map_err(|e| flitt_client::Error::Config(e.to_string()))?;\n",
+                    "let outcome = client.", stringify!($decode), "(&request, &answer);\n",
+                    "assert_eq!(outcome.err().as_ref().and_then(|e| e.provider_code()), Some(\"1018\"));\n",
+                    "# let _ = Currency::GEL;\n",
+                    "# Ok(())\n",
+                    "# }\n",
+                    "```"
+                )]
+                pub fn $decode<B: AsRef<[u8]>>(
+                    &self,
+                    request: &$request,
+                    response: &http::Response<B>,
+                ) -> Result<$output> {
+                    self.decode::<$op, B>(request, response)
+                }
+            )+
+        }
+    };
+}
+
+prepare_and_decode! {
+    CheckoutUrlOp, "checkout_url", "checkout/url",
+    prepare_checkout_url, decode_checkout_url_response, CheckoutRequest => CheckoutUrl,
+    uses: "use flitt_client::model::checkout::CheckoutRequest;",
+    request: "CheckoutRequest::new(\"order-1001\", \"Coffee beans\", 2500, Currency::GEL)";
+
+    CheckoutTokenOp, "checkout_token", "checkout/token",
+    prepare_checkout_token, decode_checkout_token_response, CheckoutRequest => CheckoutToken,
+    uses: "use flitt_client::model::checkout::CheckoutRequest;",
+    request: "CheckoutRequest::new(\"order-1002\", \"Tea\", 900, Currency::GEL)";
+
+    RecurringOp, "recurring", "recurring",
+    prepare_recurring, decode_recurring_response, RecurringRequest => Order,
+    uses: "use flitt_client::model::recurring::RecurringRequest;",
+    request: "RecurringRequest::new(\"order-2001\", \"Monthly plan\", 1000, Currency::GEL, \"JcZoqYNosx1HjDoHXWlFU0avVnzYsFAbLBbA\")";
+
+    StatusOp, "order_status", "status/order_id",
+    prepare_order_status, decode_order_status_response, StatusRequest => Order,
+    uses: "use flitt_client::model::order::StatusRequest;",
+    request: "StatusRequest::new(\"order-2001\")";
+
+    ReverseOp, "reverse", "reverse/order_id",
+    prepare_reverse, decode_reverse_response, ReverseRequest => Reversal,
+    uses: "use flitt_client::model::manage::ReverseRequest;",
+    request: "ReverseRequest::new(\"order-2001\", 1000, Currency::GEL).reverse_id(\"refund-1\")";
+
+    CaptureOp, "capture", "capture/order_id",
+    prepare_capture, decode_capture_response, CaptureRequest => Capture,
+    uses: "use flitt_client::model::manage::CaptureRequest;",
+    request: "CaptureRequest::new(\"order-2002\", 2500, Currency::GEL)";
+
+    P2pCreditOp, "p2p_credit", "p2pcredit",
+    prepare_p2p_credit, decode_p2p_credit_response, P2pCreditRequest => Order,
+    uses: "use flitt_client::model::payout::{P2pCreditRequest, PayoutReceiver};",
+    request: "P2pCreditRequest::new(\"payout-1\", \"Refund to card\", 5000, Currency::GEL, PayoutReceiver::Rectoken(\"JcZoqYNosx1HjDoHXWlFU0avVnzYsFAbLBbA\".into()))";
+
+    ThreeDsStep1Op, "three_ds_step1", "3dsecure_step1",
+    prepare_three_ds_step1, decode_three_ds_step1_response, ThreeDsStep1Request => ThreeDsStep1Response,
+    uses: "use flitt_client::model::card::{Card, CardNumber, Cvv2, Expiry};\nuse flitt_client::model::three_ds::ThreeDsStep1Request;",
+    request: "ThreeDsStep1Request::new(\"order-9\", \"Tickets\", 4200, Currency::GEL, Card::new(CardNumber::new(\"4444555511116666\")?, Expiry::new(12, 2030)?, Cvv2::new(\"123\")?))";
+
+    ThreeDsStep2Op, "three_ds_step2", "3dsecure_step2",
+    prepare_three_ds_step2, decode_three_ds_step2_response, ThreeDsStep2Request => Order,
+    uses: "use flitt_client::model::three_ds::ThreeDsStep2Request;",
+    request: "ThreeDsStep2Request::new(\"order-9\", \"pares-from-the-issuer\", \"md-from-step-1\")";
+
+    SubscriptionOp, "subscription", "subscription",
+    prepare_subscription, decode_subscription_response, SubscriptionRequest => Subscription,
+    uses: "use flitt_client::model::subscription::SubscriptionRequest;",
+    request: "SubscriptionRequest::stop(\"subscription-order-1\")";
+
+    TransactionListOp, "transaction_list", "transaction_list",
+    prepare_transaction_list, decode_transaction_list_response, TransactionListRequest => Vec<Transaction>,
+    uses: "use flitt_client::model::transactions::TransactionListRequest;",
+    request: "TransactionListRequest::new(\"order-2001\")";
+
+    SettlementOp, "settlement", "settlement",
+    prepare_settlement, decode_settlement_response, SettlementRequest => Order,
+    uses: "use flitt_client::model::settlement::{SettlementReceiver, SettlementRequest};",
+    request: "SettlementRequest::new(\"settlement-1\", \"order-2001\", \"Split\", 1000, Currency::GEL, vec![SettlementReceiver::merchant(600001, 1000)])";
+}
+
+fn too_large<O: Op>(status: StatusCode, limit: usize) -> Error {
+    Error::ResponseTooLarge {
+        operation: O::NAME,
+        status,
+        limit,
+        may_have_been_processed: O::CHANGES_STATE,
+    }
+}
+
+/// Why a body was not read.
+enum BodyFailure {
+    /// It is (or declares to be) over the limit.
+    TooLarge,
+    /// The connection failed while reading it.
+    Transport(reqwest::Error),
+}
+
+/// Reads a body of at most `limit` bytes: a larger `Content-Length` is refused before reading,
+/// and reading stops at the first chunk that passes the limit (the connection is then dropped,
+/// not drained).
+async fn read_limited(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> std::result::Result<Vec<u8>, BodyFailure> {
+    let declared = response.content_length();
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(BodyFailure::TooLarge);
+    }
+    let capacity = declared.map_or(8 * 1024, |n| n as usize).min(limit);
+    let mut body = Vec::with_capacity(capacity.min(64 * 1024));
+    while let Some(chunk) = response.chunk().await.map_err(BodyFailure::Transport)? {
+        if chunk.len() > limit - body.len() {
+            return Err(BodyFailure::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// `Retry-After` as seconds or an HTTP date.

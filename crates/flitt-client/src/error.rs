@@ -10,6 +10,7 @@
 //! | [`Error::Provider`] | was answered with an error by Flitt | read [`Error::provider_code`] |
 //! | [`Error::Decode`] | was answered, but the answer did not decode | reconcile |
 //! | [`Error::Signature`] | was answered, but the answer's signature is wrong | reconcile; investigate |
+//! | [`Error::ResponseTooLarge`] | was answered with a body over [`max_response_bytes`](crate::ClientBuilder::max_response_bytes) | reconcile |
 //! | [`Error::Webhook`] | (an inbound callback was rejected) | answer the callback with a 4xx |
 //! | [`Error::Config`] | (the client could not be built) | fix the configuration |
 //!
@@ -105,6 +106,24 @@ pub enum Error {
     #[error("callback rejected: {0}")]
     Webhook(#[from] WebhookError),
 
+    /// The response body was larger than
+    /// [`max_response_bytes`](crate::ClientBuilder::max_response_bytes): it was refused as soon
+    /// as its declared length, or the bytes read so far, passed the limit, and the rest was not
+    /// read. For an operation that creates or changes a payment, the payment may have been
+    /// processed.
+    #[error("{operation}: the response (HTTP {}) is larger than {limit} bytes and was not read", .status.as_u16())]
+    ResponseTooLarge {
+        /// The operation, e.g. `recurring`.
+        operation: &'static str,
+        /// The HTTP status of the response.
+        status: StatusCode,
+        /// The limit in bytes.
+        limit: usize,
+        /// Whether the request may have been processed (it reached the gateway, and the
+        /// operation creates or changes a payment).
+        may_have_been_processed: bool,
+    },
+
     /// The client could not be built.
     #[error("invalid client configuration: {0}")]
     Config(String),
@@ -120,6 +139,9 @@ pub struct ProviderError {
     pub status: StatusCode,
     /// Flitt's `error_code`, when the body carried one.
     pub code: Option<ErrorCode>,
+    /// Flitt's `error_code` as the text it sent (`"1014"`, whether it came as a number or a
+    /// string), when the body carried one.
+    pub code_text: Option<String>,
     /// Flitt's `error_message`, or a short description of the HTTP failure.
     pub message: String,
     /// Flitt's `request_id`, to quote to Flitt support.
@@ -233,6 +255,10 @@ impl Error {
             Error::Signature {
                 may_have_been_processed,
                 ..
+            }
+            | Error::ResponseTooLarge {
+                may_have_been_processed,
+                ..
             } => *may_have_been_processed,
             Error::InvalidRequest { .. }
             | Error::Transport { .. }
@@ -256,6 +282,7 @@ impl Error {
             Error::InvalidRequest { .. }
             | Error::Decode(_)
             | Error::Signature { .. }
+            | Error::ResponseTooLarge { .. }
             | Error::Webhook(_)
             | Error::Config(_) => false,
         }
@@ -267,24 +294,42 @@ impl Error {
             Error::Ambiguous { status, .. } => *status,
             Error::Provider(p) => Some(p.status),
             Error::Decode(d) => Some(d.status),
+            Error::ResponseTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
 
-    /// Flitt's error code, when Flitt answered with one (e.g. 1014 "Invalid signature",
-    /// 1018 "Order not found").
+    /// Flitt's error code as the text it sent (e.g. `"1014"` "Invalid signature", `"1018"`
+    /// "Order not found"), when Flitt answered with a request error. See
+    /// [`error_code`](Self::error_code) for the typed code.
     ///
     /// ```
-    /// use flitt_client::{Error, ErrorCode};
-    /// # fn f(err: Error) {
-    /// if err.provider_code() == Some(ErrorCode::OrderNotFound) {
+    /// # fn f(err: flitt_client::Error) {
+    /// if err.provider_code() == Some("1018") {
     ///     // the order does not exist
     /// }
     /// # }
     /// ```
-    pub fn provider_code(&self) -> Option<ErrorCode> {
+    pub fn provider_code(&self) -> Option<&str> {
         match self {
-            Error::Provider(p) => p.code.clone(),
+            Error::Provider(p) => p.code_text.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Flitt's error code, typed, when Flitt answered with a request error.
+    ///
+    /// ```
+    /// use flitt_client::{Error, ErrorCode};
+    /// # fn f(err: Error) {
+    /// if err.error_code() == Some(ErrorCode::OrderNotFound) {
+    ///     // the order does not exist
+    /// }
+    /// # }
+    /// ```
+    pub fn error_code(&self) -> Option<ErrorCode> {
+        match self {
+            Error::Provider(p) => p.code,
             _ => None,
         }
     }
@@ -309,7 +354,21 @@ impl Error {
 /// it is kept in an error, and cuts it to a short excerpt.
 pub(crate) fn scrub(body: &[u8], secrets: &[&str]) -> String {
     const MAX: usize = 512;
-    let text = String::from_utf8_lossy(body);
+    // Only the head of a body is ever shown, so only the head is scrubbed (a large body must
+    // not cost more than a small one). A cut through a run of digits drops the run, so a card
+    // number split by the cut cannot show its first digits unmasked.
+    const HEAD: usize = 4096;
+    let head = if body.len() > HEAD {
+        let cut = &body[..HEAD];
+        let keep = cut
+            .iter()
+            .rposition(|b| !(b.is_ascii_digit() || *b == b' ' || *b == b'-'))
+            .map_or(0, |i| i + 1);
+        &cut[..keep]
+    } else {
+        body
+    };
+    let text = String::from_utf8_lossy(head);
     let mut out = mask_sensitive_values(&text);
     out = mask_digit_runs(&out);
     for secret in secrets {
@@ -317,7 +376,7 @@ pub(crate) fn scrub(body: &[u8], secrets: &[&str]) -> String {
             out = out.replace(secret, "[REDACTED]");
         }
     }
-    if out.chars().count() > MAX {
+    if out.chars().count() > MAX || head.len() < body.len() {
         let cut: String = out.chars().take(MAX).collect();
         format!("{cut}…")
     } else {
@@ -495,6 +554,7 @@ mod tests {
             operation: "recurring",
             status: StatusCode::OK,
             code: Some(ErrorCode::OrderNotFound),
+            code_text: Some("1018".into()),
             message: "Order not found".into(),
             request_id: None,
             body_excerpt: String::new(),
@@ -502,7 +562,8 @@ mod tests {
         }));
         assert!(!provider.may_have_been_processed());
         assert!(!provider.is_retryable());
-        assert_eq!(provider.provider_code(), Some(ErrorCode::OrderNotFound));
+        assert_eq!(provider.error_code(), Some(ErrorCode::OrderNotFound));
+        assert_eq!(provider.provider_code(), Some("1018"));
         assert_eq!(provider.status(), Some(StatusCode::OK));
     }
 }

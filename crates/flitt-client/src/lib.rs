@@ -99,6 +99,7 @@ pub use client::{Client, ClientBuilder};
 pub use error::{Error, Result};
 pub use model::{Currency, ErrorCode, OrderStatus, ProtocolVersion};
 pub use secrecy;
+pub use secrecy::SecretString;
 
 /// The README's examples, compiled with the doc tests.
 #[cfg(all(doctest, feature = "testing"))]

@@ -9,14 +9,16 @@
 //!   `capture/order_id`, `subscription` and `transaction_list` see them (unknown orders: 1018);
 //! * it answers with orders shaped like Flitt's documented example, **signed** with the
 //!   merchant's key (and a test-mode `response_signature_string`);
-//! * outcomes can be scripted: approve, decline, a request error, a timeout (the order is
-//!   created but the answer never arrives in time), or any raw HTTP answer.
+//! * outcomes are scripted per [`Operation`]: approve, decline, a request error, a timeout
+//!   (the request is processed but the answer never arrives in time), a tampered answer, or any
+//!   raw HTTP answer;
+//! * it records every request it receives ([`MockGateway::requests`]), in order.
 //!
 //! Without a script, charges approve — or decline for Flitt's documented declining test cards
 //! in `3dsecure_step1` — and checkout orders become `approved` when queried.
 //!
 //! ```
-//! use flitt_client::testing::{MockGateway, Outcome};
+//! use flitt_client::testing::{MockGateway, Operation, Outcome};
 //! use flitt_client::{Currency, ErrorCode, model::recurring::RecurringRequest};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
@@ -24,28 +26,210 @@
 //! let gateway = MockGateway::start().await;
 //! let client = gateway.client();
 //!
-//! gateway.script(Outcome::Decline(ErrorCode::InsufficientFunds));
+//! gateway.script(Operation::Recurring, Outcome::Decline(ErrorCode::InsufficientFunds));
 //! let order = client
 //!     .recurring(&RecurringRequest::new("o-1", "Plan", 1000, Currency::GEL, "tok"))
 //!     .await?;
 //! assert_eq!(order.decline().and_then(|d| d.code), Some(ErrorCode::InsufficientFunds));
-//! assert_eq!(gateway.hits("recurring"), 1);
+//! assert_eq!(gateway.hits(Operation::Recurring), 1);
+//! assert_eq!(gateway.requests()[0].path(), "/api/recurring");
 //! # Ok(())
 //! # }
 //! ```
 
 use std::collections::{BTreeMap, VecDeque};
+use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use httpmock::{HttpMockRequest, HttpMockResponse, MockServer};
 use payments_signing::fondy;
+use secrecy::ExposeSecret;
 use serde_json::{Map, Value, json};
 
-use crate::auth::Credentials;
+use crate::auth::{Credentials, KeyKind};
 use crate::client::{Client, ClientBuilder};
+use crate::error::scrub;
 use crate::model::ErrorCode;
 use crate::webhook::Verifier;
+
+/// The operations of the [`Client`], as the mock routes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Operation {
+    /// `checkout/url` ([`Client::checkout_url`]).
+    CheckoutUrl,
+    /// `checkout/token` ([`Client::checkout_token`]).
+    CheckoutToken,
+    /// `recurring` ([`Client::recurring`]).
+    Recurring,
+    /// `status/order_id` ([`Client::order_status`]).
+    OrderStatus,
+    /// `reverse/order_id` ([`Client::reverse`]).
+    Reverse,
+    /// `capture/order_id` ([`Client::capture`]).
+    Capture,
+    /// `p2pcredit` ([`Client::p2p_credit`]).
+    P2pCredit,
+    /// `3dsecure_step1` ([`Client::three_ds_step1`]).
+    ThreeDsStep1,
+    /// `3dsecure_step2` ([`Client::three_ds_step2`]).
+    ThreeDsStep2,
+    /// `subscription` ([`Client::subscription`]).
+    Subscription,
+    /// `transaction_list` ([`Client::transaction_list`]).
+    TransactionList,
+    /// `settlement` ([`Client::settlement`]).
+    Settlement,
+}
+
+impl Operation {
+    /// Every operation.
+    pub const ALL: [Operation; 12] = [
+        Operation::CheckoutUrl,
+        Operation::CheckoutToken,
+        Operation::Recurring,
+        Operation::OrderStatus,
+        Operation::Reverse,
+        Operation::Capture,
+        Operation::P2pCredit,
+        Operation::ThreeDsStep1,
+        Operation::ThreeDsStep2,
+        Operation::Subscription,
+        Operation::TransactionList,
+        Operation::Settlement,
+    ];
+
+    /// The endpoint, relative to the API base URL (e.g. `status/order_id`).
+    pub fn path(self) -> &'static str {
+        match self {
+            Operation::CheckoutUrl => "checkout/url",
+            Operation::CheckoutToken => "checkout/token",
+            Operation::Recurring => "recurring",
+            Operation::OrderStatus => "status/order_id",
+            Operation::Reverse => "reverse/order_id",
+            Operation::Capture => "capture/order_id",
+            Operation::P2pCredit => "p2pcredit",
+            Operation::ThreeDsStep1 => "3dsecure_step1",
+            Operation::ThreeDsStep2 => "3dsecure_step2",
+            Operation::Subscription => "subscription",
+            Operation::TransactionList => "transaction_list",
+            Operation::Settlement => "settlement",
+        }
+    }
+
+    /// The operation served at `path` (`/api/recurring`, `recurring/`, …), if any.
+    pub fn from_path(path: &str) -> Option<Operation> {
+        let path = path.trim_matches('/');
+        let path = path.strip_prefix("api/").unwrap_or(path);
+        Operation::ALL.into_iter().find(|op| op.path() == path)
+    }
+
+    /// Whether the operation creates or charges an order ([`Outcome::Approve`] and
+    /// [`Outcome::Decline`] decide its payment).
+    pub fn creates_order(self) -> bool {
+        matches!(
+            self,
+            Operation::CheckoutUrl
+                | Operation::CheckoutToken
+                | Operation::Recurring
+                | Operation::P2pCredit
+                | Operation::ThreeDsStep1
+                | Operation::ThreeDsStep2
+                | Operation::Settlement
+        )
+    }
+}
+
+/// A request the mock received.
+///
+/// `Debug` masks card numbers, CVV2, expiry dates and 3-D Secure payloads in the body.
+#[derive(Clone)]
+pub struct RecordedRequest {
+    operation: Option<Operation>,
+    method: String,
+    path: String,
+    query: Option<String>,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl RecordedRequest {
+    fn from_mock(req: &HttpMockRequest) -> Self {
+        let uri = req.uri();
+        RecordedRequest {
+            operation: Operation::from_path(uri.path()),
+            method: req.method().to_string(),
+            path: uri.path().to_owned(),
+            query: uri.query().map(str::to_owned),
+            headers: req
+                .headers_vec()
+                .iter()
+                .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
+                .collect(),
+            body: req.body_ref().to_vec(),
+        }
+    }
+
+    /// The operation it was routed to (`None` for a path the mock does not serve).
+    pub fn operation(&self) -> Option<Operation> {
+        self.operation
+    }
+
+    /// The HTTP method, e.g. `POST`.
+    pub fn method(&self) -> &str {
+        &self.method
+    }
+
+    /// The path, e.g. `/api/recurring`.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The query string, without `?`.
+    pub fn query(&self) -> Option<&str> {
+        self.query.as_deref()
+    }
+
+    /// The first value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every header, names in lower case, in the order received.
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+
+    /// The body, byte for byte.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The body as JSON, when it is JSON.
+    pub fn json(&self) -> Option<Value> {
+        serde_json::from_slice(&self.body).ok()
+    }
+}
+
+impl fmt::Debug for RecordedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RecordedRequest")
+            .field("operation", &self.operation)
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field(
+                "query",
+                &self.query.as_deref().map(|q| scrub(q.as_bytes(), &[])),
+            )
+            .field("headers", &self.headers)
+            .field("body", &scrub(&self.body, &[]))
+            .finish()
+    }
+}
 
 /// How long a scripted [`Outcome::Timeout`] holds the answer back.
 pub const TIMEOUT_HOLD: Duration = Duration::from_secs(30);
@@ -53,9 +237,11 @@ pub const TIMEOUT_HOLD: Duration = Duration::from_secs(30);
 /// The timeout of the client returned by [`MockGateway::client`].
 pub const MOCK_CLIENT_TIMEOUT: Duration = Duration::from_secs(3);
 
-/// What the mock does with the next call that creates or charges an order (`checkout/url`,
-/// `checkout/token`, `recurring`, `3dsecure_step1`, `3dsecure_step2`, `p2pcredit`,
-/// `settlement`).
+/// What the mock does with the next call of an operation ([`MockGateway::script`]).
+///
+/// [`Approve`](Outcome::Approve) and [`Decline`](Outcome::Decline) decide the payment of the
+/// operations that create or charge an order ([`Operation::creates_order`]); any other
+/// operation answers as usual with them. The other outcomes apply to every operation.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Outcome {
@@ -70,7 +256,7 @@ pub enum Outcome {
         /// The `error_message`.
         message: String,
     },
-    /// Process the request (the order exists afterwards) but hold the answer for
+    /// Process the request (an order it creates exists afterwards) but hold the answer for
     /// [`TIMEOUT_HOLD`], so the client times out.
     Timeout,
     /// Answer with this status and body, without processing the request.
@@ -80,7 +266,8 @@ pub enum Outcome {
         /// The body.
         body: String,
     },
-    /// Approve, but alter the signed answer after signing it (a tampered response).
+    /// Answer as usual (approving a payment), but alter the signed answer after signing it (a
+    /// tampered response).
     Tampered,
 }
 
@@ -110,18 +297,20 @@ struct MockOrder {
 struct State {
     merchant_id: u64,
     secret: String,
-    credit: String,
+    credit: Option<String>,
     base_url: String,
     orders: BTreeMap<String, MockOrder>,
-    script: VecDeque<Outcome>,
+    scripts: BTreeMap<Operation, VecDeque<Outcome>>,
     held: VecDeque<HttpMockResponse>,
-    hits: BTreeMap<String, usize>,
+    hits: BTreeMap<Operation, usize>,
+    requests: Vec<RecordedRequest>,
     next_payment_id: u64,
     next_request_id: u64,
 }
 
-/// A mock Flitt gateway on `127.0.0.1`, for the test merchant `1549901` with payment key
-/// `test` and credit key `testcredit`.
+/// A mock Flitt gateway on `127.0.0.1`: by default for Flitt's test merchant `1549901` with
+/// payment key `test` and credit key `testcredit`, or for any credentials
+/// ([`start_with`](Self::start_with)).
 pub struct MockGateway {
     server: MockServer,
     state: Arc<Mutex<State>>,
@@ -143,56 +332,68 @@ fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// The operations that create or charge an order (the ones a script applies to).
-const CREATING: [&str; 7] = [
-    "checkout/url",
-    "checkout/token",
-    "recurring",
-    "3dsecure_step1",
-    "3dsecure_step2",
-    "p2pcredit",
-    "settlement",
-];
-
 impl MockGateway {
     /// Starts a mock gateway for Flitt's test merchant (`1549901`, keys `test` and
     /// `testcredit`).
     pub async fn start() -> Self {
-        Self::start_with(1_549_901, "test", "testcredit").await
+        Self::start_with(Credentials::test_merchant()).await
     }
 
-    /// Starts a mock gateway for another merchant id and keys.
-    pub async fn start_with(merchant_id: u64, secret_key: &str, credit_key: &str) -> Self {
+    /// Starts a mock gateway for any merchant id and keys: it verifies requests and signs its
+    /// answers with them. Without a credit key it refuses payouts (error 1014).
+    ///
+    /// ```
+    /// use flitt_client::{Credentials, testing::MockGateway};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let gateway = MockGateway::start_with(
+    ///     Credentials::new(1700001, "my-test-key").with_credit_key("my-credit-key"),
+    /// )
+    /// .await;
+    /// assert_eq!(gateway.credentials().merchant_id(), 1700001);
+    /// # }
+    /// ```
+    pub async fn start_with(credentials: Credentials) -> Self {
         let server = MockServer::start_async().await;
         let base_url = server.url("/api");
+        let secret = credentials
+            .key(KeyKind::Payment)
+            .map(|k| k.expose_secret().to_owned())
+            .unwrap_or_default();
+        let credit = credentials
+            .key(KeyKind::Credit)
+            .ok()
+            .map(|k| k.expose_secret().to_owned());
         let state = Arc::new(Mutex::new(State {
-            merchant_id,
-            secret: secret_key.to_owned(),
-            credit: credit_key.to_owned(),
+            merchant_id: credentials.merchant_id(),
+            secret,
+            credit,
             base_url: base_url.clone(),
             orders: BTreeMap::new(),
-            script: VecDeque::new(),
+            scripts: BTreeMap::new(),
             held: VecDeque::new(),
             hits: BTreeMap::new(),
+            requests: Vec::new(),
             next_payment_id: 805_243_692,
             next_request_id: 1,
         }));
-        // First (so first matched): a scripted timeout takes the next creating call, processes
-        // it at once, and answers late.
+        // First (so first matched): a scripted timeout takes the next call of its operation,
+        // processes it at once, and answers late.
         let matcher_state = Arc::clone(&state);
         let responder_state = Arc::clone(&state);
         server
             .mock_async(move |when, then| {
                 when.is_true(move |req: &HttpMockRequest| {
                     let mut state = lock(&matcher_state);
-                    let endpoint = endpoint_of(req);
-                    if !CREATING.contains(&endpoint.as_str())
-                        || !matches!(state.script.front(), Some(Outcome::Timeout))
-                    {
+                    let Some(operation) = Operation::from_path(req.uri().path()) else {
+                        return false;
+                    };
+                    let queue = state.scripts.entry(operation).or_default();
+                    if !matches!(queue.front(), Some(Outcome::Timeout)) {
                         return false;
                     }
-                    state.script.pop_front();
-                    let response = state.handle(&endpoint, req.body_ref(), Some(Outcome::Approve));
+                    queue.pop_front();
+                    let response = state.handle(req, Some(Outcome::Approve));
                     state.held.push_back(response);
                     true
                 });
@@ -211,17 +412,13 @@ impl MockGateway {
                 when.any_request();
                 then.respond_with(move |req: &HttpMockRequest| {
                     let mut state = lock(&main_state);
-                    let endpoint = endpoint_of(req);
-                    let scripted = if CREATING.contains(&endpoint.as_str()) {
-                        state.script.pop_front()
-                    } else {
-                        None
-                    };
-                    state.handle(&endpoint, req.body_ref(), scripted)
+                    let scripted = Operation::from_path(req.uri().path())
+                        .and_then(|op| state.scripts.get_mut(&op))
+                        .and_then(VecDeque::pop_front);
+                    state.handle(req, scripted)
                 });
             })
             .await;
-        let credentials = Credentials::new(merchant_id, secret_key).with_credit_key(credit_key);
         MockGateway {
             server,
             state,
@@ -261,16 +458,25 @@ impl MockGateway {
         Verifier::from_credentials(&self.credentials)
     }
 
-    /// Queues the outcome of the next call that creates or charges an order.
-    pub fn script(&self, outcome: Outcome) {
-        lock(&self.state).script.push_back(outcome);
+    /// Queues the outcome of the next call of `operation`; several calls queue several
+    /// outcomes, used in order. Unscripted calls are answered as usual.
+    pub fn script(&self, operation: Operation, outcome: Outcome) {
+        lock(&self.state)
+            .scripts
+            .entry(operation)
+            .or_default()
+            .push_back(outcome);
     }
 
-    /// How many requests reached `endpoint` (e.g. `"recurring"`, `"status/order_id"`),
-    /// whatever their outcome.
-    pub fn hits(&self, endpoint: &str) -> usize {
-        let endpoint = endpoint.trim_matches('/');
-        lock(&self.state).hits.get(endpoint).copied().unwrap_or(0)
+    /// How many requests reached `operation`, whatever their outcome.
+    pub fn hits(&self, operation: Operation) -> usize {
+        lock(&self.state).hits.get(&operation).copied().unwrap_or(0)
+    }
+
+    /// Every request the mock received, in order (including any to a path it does not
+    /// serve).
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.state).requests.clone()
     }
 
     /// Adds an order the mock will know, as if it had been paid earlier: `status` is e.g.
@@ -306,12 +512,6 @@ impl MockGateway {
         let (signed, _) = state.sign(object, order.signed_with_credit);
         serde_json::to_vec(&signed).ok()
     }
-}
-
-fn endpoint_of(req: &HttpMockRequest) -> String {
-    let uri = req.uri();
-    let path = uri.path().trim_matches('/');
-    path.strip_prefix("api/").unwrap_or(path).to_owned()
 }
 
 fn text_response(status: u16, body: &str) -> HttpMockResponse {
@@ -437,7 +637,10 @@ impl State {
     /// Signs a flat object like Flitt: every scalar field, and a test-mode
     /// `response_signature_string` with the key masked. Returns the object and its signature.
     fn sign(&self, mut object: Map<String, Value>, credit: bool) -> (Map<String, Value>, String) {
-        let key = if credit { &self.credit } else { &self.secret };
+        let key = match (&self.credit, credit) {
+            (Some(credit), true) => credit,
+            _ => &self.secret,
+        };
         let pairs: Vec<(String, String)> = object
             .iter()
             .filter_map(|(k, v)| wire_text(v).map(|t| (k.clone(), t)))
@@ -557,7 +760,7 @@ impl State {
     /// Parses and authenticates a request; `Err` is the answer to send.
     fn authenticate(
         &mut self,
-        endpoint: &str,
+        operation: Operation,
         body: &[u8],
     ) -> Result<Map<String, Value>, HttpMockResponse> {
         let Ok(Value::Object(mut envelope)) = serde_json::from_slice::<Value>(body) else {
@@ -566,8 +769,11 @@ impl State {
         let Some(Value::Object(request)) = envelope.remove("request") else {
             return Err(self.error(1010, "Request is empty"));
         };
-        let key = if endpoint == "p2pcredit" {
-            self.credit.clone()
+        let key = if operation == Operation::P2pCredit {
+            match self.credit.clone() {
+                Some(credit) => credit,
+                None => return Err(self.error(1014, "Invalid signature")),
+            }
         } else {
             self.secret.clone()
         };
@@ -640,13 +846,15 @@ impl State {
         Ok(())
     }
 
-    fn handle(
-        &mut self,
-        endpoint: &str,
-        body: &[u8],
-        scripted: Option<Outcome>,
-    ) -> HttpMockResponse {
-        *self.hits.entry(endpoint.to_owned()).or_default() += 1;
+    fn handle(&mut self, req: &HttpMockRequest, scripted: Option<Outcome>) -> HttpMockResponse {
+        let recorded = RecordedRequest::from_mock(req);
+        let operation = recorded.operation;
+        self.requests.push(recorded);
+        let Some(operation) = operation else {
+            return text_response(404, "Not Found");
+        };
+        *self.hits.entry(operation).or_default() += 1;
+        let body = req.body_ref();
         match &scripted {
             Some(Outcome::Raw { status, body }) => {
                 return HttpMockResponse::builder()
@@ -660,25 +868,24 @@ impl State {
             }
             _ => {}
         }
-        let params = match self.authenticate(endpoint, body) {
+        let params = match self.authenticate(operation, body) {
             Ok(p) => p,
             Err(response) => return response,
         };
-        let result = match endpoint {
-            "checkout/url" | "checkout/token" => {
-                self.checkout(endpoint, &params, scripted.as_ref())
+        let result = match operation {
+            Operation::CheckoutUrl | Operation::CheckoutToken => {
+                self.checkout(operation, &params, scripted.as_ref())
             }
-            "recurring" => self.charge(&params, scripted.as_ref(), false),
-            "p2pcredit" => self.charge(&params, scripted.as_ref(), true),
-            "3dsecure_step1" => self.three_ds_step1(&params, scripted.as_ref()),
-            "3dsecure_step2" => self.three_ds_step2(&params, scripted.as_ref()),
-            "status/order_id" => self.status(&params),
-            "reverse/order_id" => self.reverse(&params),
-            "capture/order_id" => self.capture(&params),
-            "subscription" => self.subscription(&params),
-            "transaction_list" => self.transaction_list(&params),
-            "settlement" => self.settlement(&params, scripted.as_ref()),
-            _ => Err(text_response(404, "Not Found")),
+            Operation::Recurring => self.charge(&params, scripted.as_ref(), false),
+            Operation::P2pCredit => self.charge(&params, scripted.as_ref(), true),
+            Operation::ThreeDsStep1 => self.three_ds_step1(&params, scripted.as_ref()),
+            Operation::ThreeDsStep2 => self.three_ds_step2(&params, scripted.as_ref()),
+            Operation::OrderStatus => self.status(&params),
+            Operation::Reverse => self.reverse(&params),
+            Operation::Capture => self.capture(&params),
+            Operation::Subscription => self.subscription(&params),
+            Operation::TransactionList => self.transaction_list(&params),
+            Operation::Settlement => self.settlement(&params, scripted.as_ref()),
         };
         let response = result.unwrap_or_else(|r| r);
         if matches!(scripted, Some(Outcome::Tampered)) {
@@ -724,7 +931,7 @@ impl State {
 
     fn checkout(
         &mut self,
-        endpoint: &str,
+        operation: Operation,
         params: &Map<String, Value>,
         scripted: Option<&Outcome>,
     ) -> Result<HttpMockResponse, HttpMockResponse> {
@@ -739,7 +946,7 @@ impl State {
         }
         let order = self.store(order);
         let token = format!("mocktoken{}", order.payment_id);
-        let object = if endpoint == "checkout/url" {
+        let object = if operation == Operation::CheckoutUrl {
             json!({
                 "response_status": "success",
                 "checkout_url": format!("{}/checkout?token={token}", self.base_url),
@@ -1062,7 +1269,29 @@ fn tamper(response: HttpMockResponse) -> HttpMockResponse {
     let Ok(mut value) = serde_json::from_slice::<Value>(body.as_ref()) else {
         return response;
     };
-    if let Some(Value::Object(inner)) = value.get_mut("response") {
+    let target = match &mut value {
+        Value::Array(items) => items.first_mut(),
+        other => other.get_mut("response"),
+    };
+    if let Some(Value::Object(inner)) = target {
+        // A protocol 2.0 answer: alter the order inside `data`, keeping the signature.
+        if let Some(data) = inner.get("data").and_then(Value::as_str) {
+            let order = payments_signing::digest::base64_decode(data)
+                .and_then(|b| serde_json::from_slice::<Value>(&b).ok());
+            if let Some(mut order) = order {
+                if let Some(Value::Object(fields)) = order.get_mut("order") {
+                    let bumped = fields
+                        .get("amount")
+                        .and_then(wire_text)
+                        .and_then(|a| a.parse::<u64>().ok())
+                        .map_or(1, |a| a + 1);
+                    fields.insert("amount".into(), bumped.to_string().into());
+                }
+                let altered = payments_signing::digest::base64_encode(order.to_string().as_bytes());
+                inner.insert("data".into(), altered.into());
+            }
+            return json_response(&value);
+        }
         let bumped = inner
             .get("amount")
             .and_then(wire_text)

@@ -261,6 +261,43 @@ pub fn sign_json(key: &SecretString, notification: serde_json::Value) -> Result<
     serde_json::to_vec(&object).map_err(|e| Error::invalid("notification", e.to_string()))
 }
 
+/// A complete signed callback request, as Flitt would post it to your `server_callback_url`
+/// (`POST /`, `Content-Type: application/json`, the flat JSON body signed over every scalar
+/// field; an existing `signature` is replaced) — for testing your callback handler end to end.
+///
+/// Fails when `notification` is not a JSON object.
+///
+/// ```
+/// use flitt_client::webhook::{self, Verifier};
+/// use flitt_client::SecretString;
+///
+/// # fn main() -> Result<(), flitt_client::Error> {
+/// let key = SecretString::from("test");
+/// let request = webhook::sign_notification(&key, serde_json::json!({
+///     "order_id": "order-1001", "merchant_id": 1549901, "order_status": "declined",
+///     "amount": 2500, "currency": "GEL", "response_code": 1000,
+/// }))?;
+/// let order = Verifier::new(1549901, key).verify(&request)?;
+/// assert!(!order.is_approved());
+/// # Ok(())
+/// # }
+/// ```
+pub fn sign_notification(
+    key: &SecretString,
+    notification: serde_json::Value,
+) -> Result<http::Request<Vec<u8>>> {
+    let body = sign_json(key, notification)?;
+    http::Request::builder()
+        .method(http::Method::POST)
+        .uri("/")
+        .header(
+            http::header::CONTENT_TYPE,
+            "application/json; charset=utf-8",
+        )
+        .body(body)
+        .map_err(|e| Error::invalid("notification", e.to_string()))
+}
+
 /// Signs a form-encoded notification (every field; an existing `signature` is replaced) and
 /// returns the body to post — for testing your callback handler.
 ///

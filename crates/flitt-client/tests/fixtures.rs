@@ -207,7 +207,9 @@ async fn seed_error_example_is_a_provider_error_with_its_code() {
         .recurring(&seed_request())
         .await
         .unwrap_err();
-    assert_eq!(err.provider_code(), Some(ErrorCode::ParameterMissing));
+    assert_eq!(err.error_code(), Some(ErrorCode::ParameterMissing));
+    // The code as Flitt sent it (a JSON number in the document).
+    assert_eq!(err.provider_code(), Some("1011"));
     assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
     assert!(!err.may_have_been_processed());
     assert!(!err.is_retryable());

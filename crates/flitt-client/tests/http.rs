@@ -24,7 +24,7 @@ use flitt_client::model::three_ds::{
 };
 use flitt_client::model::transactions::TransactionListRequest;
 use flitt_client::model::{CaptureStatus, TranType};
-use flitt_client::testing::{MockGateway, Outcome};
+use flitt_client::testing::{MockGateway, Operation, Outcome};
 use flitt_client::{Client, Credentials, Currency, Error, ErrorCode, OrderStatus};
 use serde_json::{Value, json};
 
@@ -72,8 +72,8 @@ async fn checkout_url_creates_an_order_that_saves_the_card() {
     assert_eq!(order.order_status, OrderStatus::Approved);
     assert_eq!(order.amount, Some(2500));
     assert!(order.rectoken.is_some());
-    assert_eq!(gateway.hits("checkout/url"), 1);
-    assert_eq!(gateway.hits("status/order_id"), 1);
+    assert_eq!(gateway.hits(Operation::CheckoutUrl), 1);
+    assert_eq!(gateway.hits(Operation::OrderStatus), 1);
 }
 
 #[tokio::test]
@@ -84,7 +84,7 @@ async fn checkout_token_returns_a_token_and_duplicates_are_refused() {
     let token = client.checkout_token(&request).await.unwrap();
     assert!(!token.token.is_empty());
     let err = client.checkout_token(&request).await.unwrap_err();
-    assert_eq!(err.provider_code(), Some(ErrorCode::DuplicateOrder));
+    assert_eq!(err.error_code(), Some(ErrorCode::DuplicateOrder));
 }
 
 #[tokio::test]
@@ -100,7 +100,10 @@ async fn recurring_approves_declines_and_errors_as_scripted() {
     assert!(approved.is_approved());
     assert!(approved.decline().is_none());
 
-    gateway.script(Outcome::Decline(ErrorCode::InsufficientFunds));
+    gateway.script(
+        Operation::Recurring,
+        Outcome::Decline(ErrorCode::InsufficientFunds),
+    );
     let declined = client.recurring(&charge("r-2")).await.unwrap();
     assert_eq!(declined.order_status, OrderStatus::Declined);
     assert!(!declined.is_approved());
@@ -111,15 +114,18 @@ async fn recurring_approves_declines_and_errors_as_scripted() {
         Some("Decline, not sufficient funds")
     );
 
-    gateway.script(Outcome::Error {
-        code: ErrorCode::RectokenNotAllowed,
-        message: "Transaction with rectoken not allowed for merchant".into(),
-    });
+    gateway.script(
+        Operation::Recurring,
+        Outcome::Error {
+            code: ErrorCode::RectokenNotAllowed,
+            message: "Transaction with rectoken not allowed for merchant".into(),
+        },
+    );
     let err = client.recurring(&charge("r-3")).await.unwrap_err();
-    assert_eq!(err.provider_code(), Some(ErrorCode::RectokenNotAllowed));
+    assert_eq!(err.error_code(), Some(ErrorCode::RectokenNotAllowed));
     assert!(!err.may_have_been_processed());
 
-    assert_eq!(gateway.hits("recurring"), 3);
+    assert_eq!(gateway.hits(Operation::Recurring), 3);
 }
 
 #[tokio::test]
@@ -130,7 +136,7 @@ async fn order_status_of_an_unknown_order_is_error_1018() {
         .order_status(&StatusRequest::new("never-created"))
         .await
         .unwrap_err();
-    assert_eq!(err.provider_code(), Some(ErrorCode::OrderNotFound));
+    assert_eq!(err.error_code(), Some(ErrorCode::OrderNotFound));
     assert!(!err.may_have_been_processed());
 }
 
@@ -192,7 +198,7 @@ async fn capture_completes_a_preauthorization_once() {
         .await
         .unwrap_err();
     assert_eq!(
-        err.provider_code(),
+        err.error_code(),
         Some(ErrorCode::CapturedWithDifferentAmount)
     );
 }
@@ -236,7 +242,7 @@ async fn payouts_are_signed_with_the_credit_key() {
         ),
         "{err:?}"
     );
-    assert_eq!(gateway.hits("p2pcredit"), 1);
+    assert_eq!(gateway.hits(Operation::P2pCredit), 1);
 
     // Signed with the payment key instead, the gateway refuses it.
     let wrong = Client::builder(Credentials::new(MERCHANT_ID, SECRET).with_credit_key(SECRET))
@@ -253,7 +259,7 @@ async fn payouts_are_signed_with_the_credit_key() {
         ))
         .await
         .unwrap_err();
-    assert_eq!(err.provider_code(), Some(ErrorCode::InvalidSignature));
+    assert_eq!(err.error_code(), Some(ErrorCode::InvalidSignature));
 }
 
 #[tokio::test]
@@ -374,7 +380,7 @@ async fn a_request_signed_with_the_wrong_key_is_refused_by_the_gateway() {
         .build()
         .unwrap();
     let err = client.recurring(&charge("bad-key")).await.unwrap_err();
-    assert_eq!(err.provider_code(), Some(ErrorCode::InvalidSignature));
+    assert_eq!(err.error_code(), Some(ErrorCode::InvalidSignature));
     // The gateway's hint never carries our key.
     assert!(!format!("{err:?}").contains("not-the-key"));
 }
@@ -418,7 +424,7 @@ async fn invalid_requests_are_never_sent() {
         "{err:?}"
     );
     assert!(!err.may_have_been_processed());
-    assert_eq!(gateway.hits("recurring"), 0);
+    assert_eq!(gateway.hits(Operation::Recurring), 0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -427,7 +433,7 @@ async fn invalid_requests_are_never_sent() {
 #[tokio::test]
 async fn a_tampered_response_is_rejected() {
     let gateway = MockGateway::start().await;
-    gateway.script(Outcome::Tampered);
+    gateway.script(Operation::Recurring, Outcome::Tampered);
     let err = gateway
         .client()
         .recurring(&charge("t-1"))
@@ -450,7 +456,7 @@ async fn a_tampered_response_is_rejected() {
 #[tokio::test]
 async fn a_recurring_charge_that_times_out_is_sent_once_and_reconciled_by_status() {
     let gateway = MockGateway::start().await;
-    gateway.script(Outcome::Timeout);
+    gateway.script(Operation::Recurring, Outcome::Timeout);
     let client = gateway
         .client_builder()
         .timeout(Duration::from_millis(400))
@@ -461,7 +467,7 @@ async fn a_recurring_charge_that_times_out_is_sent_once_and_reconciled_by_status
     assert!(err.may_have_been_processed());
     assert!(!err.is_retryable());
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(gateway.hits("recurring"), 1);
+    assert_eq!(gateway.hits(Operation::Recurring), 1);
     // The reconciliation call shows the charge went through.
     let order = client
         .order_status(&StatusRequest::new("slow-1"))
@@ -579,10 +585,13 @@ async fn connection_refused_is_a_transport_error_that_is_safe_to_retry() {
 #[tokio::test]
 async fn a_502_html_page_on_a_charge_is_ambiguous_and_not_retried() {
     let gateway = MockGateway::start().await;
-    gateway.script(Outcome::Raw {
-        status: 502,
-        body: "<html><body><h1>502 Bad Gateway</h1></body></html>".into(),
-    });
+    gateway.script(
+        Operation::Recurring,
+        Outcome::Raw {
+            status: 502,
+            body: "<html><body><h1>502 Bad Gateway</h1></body></html>".into(),
+        },
+    );
     let err = gateway
         .client()
         .recurring(&charge("html-1"))
@@ -591,7 +600,7 @@ async fn a_502_html_page_on_a_charge_is_ambiguous_and_not_retried() {
     assert!(matches!(err, Error::Ambiguous { .. }), "{err:?}");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
     assert!(err.may_have_been_processed());
-    assert_eq!(gateway.hits("recurring"), 1);
+    assert_eq!(gateway.hits(Operation::Recurring), 1);
 }
 
 fn signed_order(order_id: &str, status: &str) -> String {
@@ -790,11 +799,12 @@ async fn numbers_as_strings_and_error_codes_as_strings_are_accepted() {
     let err = recurring_answered_with(r#"{"response": {"error_code": "1008", "error_message": "Parameter `amount` is mandatory", "response_status": "failure"}}"#)
         .await
         .unwrap_err();
-    assert_eq!(err.provider_code(), Some(ErrorCode::ParameterMandatory));
+    assert_eq!(err.error_code(), Some(ErrorCode::ParameterMandatory));
+    assert_eq!(err.provider_code(), Some("1008"));
     let err = recurring_answered_with(r#"{"response": {"error_code": 4321, "error_message": "new", "response_status": "failure"}}"#)
         .await
         .unwrap_err();
-    assert_eq!(err.provider_code(), Some(ErrorCode::Unknown(4321)));
+    assert_eq!(err.error_code(), Some(ErrorCode::Unknown(4321)));
     let err = recurring_answered_with(
         r#"{"response": {"error_code": [1], "response_status": "failure"}}"#,
     )
@@ -1015,7 +1025,8 @@ async fn secrets_and_card_data_never_reach_debug_errors_or_traces() {
     let output = Arc::clone(&subscriber.output);
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    let gateway = MockGateway::start_with(MERCHANT_ID, KEY, CREDIT).await;
+    let gateway =
+        MockGateway::start_with(Credentials::new(MERCHANT_ID, KEY).with_credit_key(CREDIT)).await;
     let client = gateway.client();
     let card = Card::new(
         CardNumber::new(PAN).unwrap(),
@@ -1032,10 +1043,13 @@ async fn secrets_and_card_data_never_reach_debug_errors_or_traces() {
     // A successful call, a refused one, an ambiguous one and one the gateway rejects as
     // unsigned (its error text echoes the signed string).
     let _ = client.three_ds_step1(&request).await.unwrap();
-    gateway.script(Outcome::Error {
-        code: ErrorCode::InvalidCardNumber,
-        message: format!("Invalid card number {PAN}"),
-    });
+    gateway.script(
+        Operation::ThreeDsStep1,
+        Outcome::Error {
+            code: ErrorCode::InvalidCardNumber,
+            message: format!("Invalid card number {PAN}"),
+        },
+    );
     let refused = client
         .three_ds_step1(&ThreeDsStep1Request::new(
             "leak-2",
@@ -1046,12 +1060,15 @@ async fn secrets_and_card_data_never_reach_debug_errors_or_traces() {
         ))
         .await
         .unwrap_err();
-    gateway.script(Outcome::Raw {
-        status: 500,
-        body: format!(
-            r#"{{"request": {{"card_number": "{PAN}", "cvv2": "{CVV}", "key": "{KEY}"}}}}"#
-        ),
-    });
+    gateway.script(
+        Operation::ThreeDsStep1,
+        Outcome::Raw {
+            status: 500,
+            body: format!(
+                r#"{{"request": {{"card_number": "{PAN}", "cvv2": "{CVV}", "key": "{KEY}"}}}}"#
+            ),
+        },
+    );
     let ambiguous = client
         .three_ds_step1(&ThreeDsStep1Request::new(
             "leak-3",
@@ -1121,7 +1138,7 @@ async fn protocol_2_answers_are_verified_and_may_carry_a_request_error() {
         v2(json!({"response_status": "failure", "error_code": 1106, "error_message": "Split payments not allowed for merchant"}), SECRET),
     );
     let err = recorder.client().settlement(&settle).await.unwrap_err();
-    assert_eq!(err.provider_code(), Some(ErrorCode::SplitNotAllowed));
+    assert_eq!(err.error_code(), Some(ErrorCode::SplitNotAllowed));
     // An order signed with another key.
     let recorder = Recorder::start().await;
     recorder.answer(

@@ -18,7 +18,10 @@ pub(crate) async fn run(live: bool) -> (String, Result<String, FlowError>) {
     if live {
         return run_live().await;
     }
-    let mock = MockGateway::start_with(MERCHANT_ID, SECRET_KEY, CREDIT_KEY).await;
+    let mock = MockGateway::start_with(
+        Credentials::new(MERCHANT_ID, SECRET_KEY).with_credit_key(CREDIT_KEY),
+    )
+    .await;
     let scrubber = Scrubber::new([SECRET_KEY, CREDIT_KEY]);
     let mut flow = match Flow::start(&mock.base_url(), scrubber).await {
         Ok(flow) => flow,

@@ -15,7 +15,7 @@ macro_rules! error_codes {
         /// assert_eq!(ErrorCode::OrderNotFound.code(), 1018);
         /// assert_eq!(ErrorCode::from(4321), ErrorCode::Unknown(4321));
         /// ```
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum ErrorCode {
             $(

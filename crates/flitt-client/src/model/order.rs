@@ -210,7 +210,7 @@ impl Order {
     pub fn decline(&self) -> Option<Decline> {
         match self.order_status {
             OrderStatus::Declined | OrderStatus::Expired => Some(Decline {
-                code: self.response_code.clone(),
+                code: self.response_code,
                 description: self.response_description.clone(),
             }),
             _ => None,
