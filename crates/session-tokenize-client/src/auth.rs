@@ -176,24 +176,66 @@ impl std::str::FromStr for RequestId {
     }
 }
 
-/// The `data` of the access-token response.
-#[derive(Deserialize)]
+/// The `data` of an access-token answer (`POST /v1/access-token`).
+///
+/// [`Client`](crate::Client) fetches and caches tokens itself; this type is public so that the
+/// exact decoder it uses can be run on raw bytes ([`AccessToken::from_response`]), e.g. to test
+/// a recorded answer. The token is a [`SecretString`] and never appears in `Debug`.
+///
+/// ```
+/// use http::StatusCode;
+/// use secrecy::ExposeSecret;
+/// use session_tokenize_client::auth::AccessToken;
+/// use std::time::Duration;
+///
+/// let body = br#"{"code":"00","message":"Success","data":{"accessToken":"eyJhbGciOi","expiresIn":"900","tokenType":"Bearer"}}"#;
+/// let token = AccessToken::from_response(StatusCode::OK, body)?;
+/// assert_eq!(token.secret().expose_secret(), "eyJhbGciOi");
+/// assert_eq!(token.expires_in(), Some(Duration::from_secs(900)));
+/// assert!(!format!("{token:?}").contains("eyJhbGciOi"));
+/// # Ok::<(), session_tokenize_client::Error>(())
+/// ```
+#[derive(Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct TokenData {
+pub struct AccessToken {
     #[serde(deserialize_with = "secret_string")]
-    pub(crate) access_token: SecretString,
+    access_token: SecretString,
     #[serde(default, deserialize_with = "crate::de::opt_u64")]
-    pub(crate) expires_in: Option<u64>,
+    expires_in: Option<u64>,
     #[serde(default, deserialize_with = "crate::de::opt_string")]
-    #[allow(dead_code)]
-    pub(crate) token_type: Option<String>,
+    token_type: Option<String>,
 }
 
-impl fmt::Debug for TokenData {
+impl AccessToken {
+    /// Decodes an access-token answer from its HTTP status and body, with the same decoder the
+    /// client uses: an error answer is [`Error::Provider`], a body that does not decode (or a
+    /// missing or empty `accessToken`) is [`Error::Decode`].
+    pub fn from_response(status: http::StatusCode, body: &[u8]) -> Result<Self, Error> {
+        crate::decode::standalone::<Self>(status, body, false).map(|(token, _)| token)
+    }
+
+    /// The token, sent as `Authorization: Bearer <token>`.
+    pub fn secret(&self) -> &SecretString {
+        &self.access_token
+    }
+
+    /// `expiresIn`: how long the token is valid (Pivot documents 900 seconds), when sent.
+    pub fn expires_in(&self) -> Option<Duration> {
+        self.expires_in.map(Duration::from_secs)
+    }
+
+    /// `tokenType` (`Bearer`), when sent.
+    pub fn token_type(&self) -> Option<&str> {
+        self.token_type.as_deref()
+    }
+}
+
+impl fmt::Debug for AccessToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TokenData")
+        f.debug_struct("AccessToken")
             .field("access_token", &"[REDACTED]")
             .field("expires_in", &self.expires_in)
+            .field("token_type", &self.token_type)
             .finish()
     }
 }
@@ -202,6 +244,11 @@ fn secret_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<SecretString,
     let value = String::deserialize(d)?;
     if value.is_empty() {
         return Err(serde::de::Error::invalid_length(0, &"a non-empty token"));
+    }
+    if !value.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(serde::de::Error::custom(
+            "the access token contains characters not allowed in a header",
+        ));
     }
     Ok(SecretString::from(value))
 }
@@ -268,12 +315,14 @@ impl TokenCache {
         let requested_at = now();
         let (token, lifetime) = fetch().await?;
         let mut header = HeaderValue::try_from(format!("Bearer {}", token.expose_secret()))
-            .map_err(|_| Error::Decode {
-                path: "data.accessToken".into(),
-                message: "the access token contains characters not allowed in a header".into(),
-                status: None,
-                excerpt: String::new(),
-                processed: false,
+            .map_err(|_| {
+                Error::decode(
+                    "data.accessToken",
+                    "the access token contains characters not allowed in a header",
+                    None,
+                    String::new(),
+                    false,
+                )
             })?;
         header.set_sensitive(true);
         let margin = REFRESH_MARGIN.min(lifetime / 2);

@@ -11,8 +11,9 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 use url::Url;
 
-use crate::auth::{Bearer, Credentials, Environment, RequestId, TokenCache, TokenData};
-use crate::error::{ErrorCode, ProviderError};
+use crate::auth::{AccessToken, Bearer, Credentials, Environment, RequestId, TokenCache};
+use crate::decode::{self, Rejection};
+use crate::error::ProviderError;
 use crate::model::config::PaymentMethodConfigs;
 use crate::model::customer::Customer;
 use crate::model::refund::{CreateRefund, ListRefunds, Refund};
@@ -20,7 +21,7 @@ use crate::model::session::{
     CancelBody, CancellationReason, Capture, CapturePaymentSession, Charge, ConfirmPaymentSession,
     CreatePaymentSession, PaymentSession,
 };
-use crate::model::{Envelope, Page, PageRequest, Pagination};
+use crate::model::{Page, PageRequest, Pagination};
 use crate::{Error, scrub};
 
 /// A clock: returns the current time. Injected so token expiry is testable.
@@ -32,7 +33,9 @@ pub type RequestIdGenerator = Arc<dyn Fn() -> RequestId + Send + Sync>;
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Pivot answers 408 after 60 s; wait a little longer than that.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(70);
-const DEFAULT_MAX_RETRIES: usize = 2;
+const DEFAULT_MAX_RETRIES: u32 = 2;
+/// 4 MiB: Pivot's largest documented answers (a page of 100 sessions) are far smaller.
+const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 const DEFAULT_MIN_DELAY: Duration = Duration::from_millis(200);
 const DEFAULT_MAX_DELAY: Duration = Duration::from_secs(5);
 /// A `Retry-After` longer than this ends the retries instead of blocking the caller.
@@ -64,10 +67,11 @@ struct Inner {
     sub_merchant_id: Option<HeaderValue>,
     clock: Clock,
     request_ids: RequestIdGenerator,
-    max_retries: usize,
+    max_retries: u32,
     min_delay: Duration,
     max_delay: Duration,
     timeout: Duration,
+    max_response_bytes: usize,
     user_agent: HeaderValue,
     tokens: TokenCache,
 }
@@ -105,9 +109,10 @@ pub struct ClientBuilder {
     http_client: Option<reqwest::Client>,
     clock: Option<Clock>,
     request_ids: Option<RequestIdGenerator>,
-    max_retries: usize,
+    max_retries: u32,
     min_delay: Duration,
     max_delay: Duration,
+    max_response_bytes: usize,
     user_agent_suffix: Option<String>,
     sub_merchant_id: Option<String>,
 }
@@ -119,6 +124,7 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
             .field("max_retries", &self.max_retries)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -166,17 +172,28 @@ impl ClientBuilder {
         self
     }
 
-    /// Automatic retries of reads and of creates/confirms (default 2). Retries back off
-    /// exponentially with jitter, honour `Retry-After`, and reuse the `X-REQUEST-ID`.
-    pub fn max_retries(mut self, max_retries: usize) -> Self {
+    /// Automatic retries of reads and of creates/confirms (default 2; 0 turns retries off).
+    /// Retries back off exponentially with jitter, honour `Retry-After`, and reuse the
+    /// `X-REQUEST-ID`.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.max_retries = max_retries;
         self
     }
 
-    /// The first and the largest delay between retries (default 200 ms and 5 s).
-    pub fn retry_delays(mut self, min: Duration, max: Duration) -> Self {
-        self.min_delay = min;
-        self.max_delay = max.max(min);
+    /// The first and the largest delay between retries (default 200 ms and 5 s); the delay
+    /// doubles from `min_delay` up to `max_delay`, with jitter. A `Retry-After` longer than the
+    /// computed delay wins (up to 30 s; a longer one ends the retries).
+    pub fn retry_backoff(mut self, min_delay: Duration, max_delay: Duration) -> Self {
+        self.min_delay = min_delay;
+        self.max_delay = max_delay.max(min_delay);
+        self
+    }
+
+    /// The largest response body the client reads (default 4 MiB). A larger answer — by its
+    /// `Content-Length`, or once that many bytes arrived — is refused with
+    /// [`Error::ResponseTooLarge`] without buffering the rest, and the connection is closed.
+    pub fn max_response_bytes(mut self, max_response_bytes: usize) -> Self {
+        self.max_response_bytes = max_response_bytes;
         self
     }
 
@@ -198,11 +215,11 @@ impl ClientBuilder {
             .base_url
             .clone()
             .unwrap_or_else(|| self.credentials.environment().base_url().to_owned());
-        let base_url = Url::parse(&raw_url).map_err(|e| Error::Configuration {
+        let base_url = Url::parse(&raw_url).map_err(|e| Error::Config {
             message: format!("base URL `{raw_url}` is not a URL: {e}"),
         })?;
         if !matches!(base_url.scheme(), "http" | "https") || base_url.cannot_be_a_base() {
-            return Err(Error::Configuration {
+            return Err(Error::Config {
                 message: format!("base URL `{raw_url}` must be an http(s) URL"),
             });
         }
@@ -211,24 +228,24 @@ impl ClientBuilder {
             agent.push(' ');
             agent.push_str(suffix);
         }
-        let user_agent = HeaderValue::try_from(agent).map_err(|_| Error::Configuration {
+        let user_agent = HeaderValue::try_from(agent).map_err(|_| Error::Config {
             message: "the user agent suffix contains characters not allowed in a header".into(),
         })?;
         let sub_merchant_id = match self.sub_merchant_id {
-            Some(id) => Some(HeaderValue::try_from(id).map_err(|_| Error::Configuration {
+            Some(id) => Some(HeaderValue::try_from(id).map_err(|_| Error::Config {
                 message: "the sub-merchant id contains characters not allowed in a header".into(),
             })?),
             None => None,
         };
         if self.credentials.client_id().is_empty() {
-            return Err(Error::Configuration {
+            return Err(Error::Config {
                 message: "the client id is empty".into(),
             });
         }
         if HeaderValue::try_from(self.credentials.client_id()).is_err()
             || HeaderValue::try_from(self.credentials.client_secret().expose_secret()).is_err()
         {
-            return Err(Error::Configuration {
+            return Err(Error::Config {
                 message: "the credentials contain characters not allowed in a header".into(),
             });
         }
@@ -237,7 +254,7 @@ impl ClientBuilder {
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
                 .build()
-                .map_err(|e| Error::Configuration {
+                .map_err(|e| Error::Config {
                     message: format!("cannot build the HTTP client: {e}"),
                 })?,
         };
@@ -255,6 +272,7 @@ impl ClientBuilder {
                 min_delay: self.min_delay,
                 max_delay: self.max_delay,
                 timeout: self.timeout,
+                max_response_bytes: self.max_response_bytes,
                 user_agent,
                 tokens: TokenCache::new(),
             }),
@@ -311,8 +329,34 @@ enum Failure {
         status: StatusCode,
         excerpt: String,
     },
+    /// The answer was larger than `max_response_bytes`.
+    TooLarge { status: StatusCode },
     /// Not worth another attempt.
     Fatal(Error),
+}
+
+impl From<Rejection> for Failure {
+    fn from(rejection: Rejection) -> Self {
+        match rejection {
+            Rejection::Provider(p)
+                if p.status.is_server_error() || p.status == StatusCode::REQUEST_TIMEOUT =>
+            {
+                Self::Gateway(p)
+            }
+            Rejection::Provider(p) => Self::Rejected(p),
+            Rejection::Decode {
+                path,
+                message,
+                status,
+                excerpt,
+            } => Self::Decode {
+                path,
+                message,
+                status,
+                excerpt,
+            },
+        }
+    }
 }
 
 impl Failure {
@@ -320,7 +364,7 @@ impl Failure {
         match self {
             Self::NotSent(_) | Self::MaybeSent(_) | Self::Gateway(_) => true,
             Self::Rejected(p) => p.status == StatusCode::TOO_MANY_REQUESTS,
-            Self::Decode { .. } | Self::Fatal(_) => false,
+            Self::Decode { .. } | Self::TooLarge { .. } | Self::Fatal(_) => false,
         }
     }
 
@@ -336,11 +380,12 @@ impl Failure {
             Self::NotSent(e) | Self::MaybeSent(e) => e.to_string(),
             Self::Gateway(p) | Self::Rejected(p) => p.to_string(),
             Self::Decode { path, message, .. } => format!("{path}: {message}"),
+            Self::TooLarge { status } => format!("HTTP {status}: the answer is too large"),
             Self::Fatal(e) => e.to_string(),
         }
     }
 
-    fn into_error(self, call: &Call) -> Error {
+    fn into_error(self, call: &Call, limit: usize) -> Error {
         let replayable_id = match call.replay {
             Replay::Safe => call.request_id.clone(),
             Replay::Never => None,
@@ -373,12 +418,20 @@ impl Failure {
                 message,
                 status,
                 excerpt,
-            } => Error::Decode {
+            } => Error::decode(
                 path,
                 message,
-                processed: call.mutating && status.is_success(),
-                status: Some(status),
+                Some(status),
                 excerpt,
+                call.mutating && status.is_success(),
+            ),
+            Self::TooLarge { status } => Error::ResponseTooLarge {
+                status,
+                limit,
+                // A refused 4xx answer says the request was not processed; a success or a
+                // server error to a write leaves it open.
+                processed: call.mutating && !status.is_client_error(),
+                request_id: call.request_id.clone(),
             },
             Self::Fatal(e) => e,
         }
@@ -399,6 +452,7 @@ impl Client {
             max_retries: DEFAULT_MAX_RETRIES,
             min_delay: DEFAULT_MIN_DELAY,
             max_delay: DEFAULT_MAX_DELAY,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             user_agent_suffix: None,
             sub_merchant_id: None,
         }
@@ -409,9 +463,9 @@ impl Client {
         self.inner.credentials.environment()
     }
 
-    /// The base URL requests go to.
-    pub fn base_url(&self) -> &Url {
-        &self.inner.base_url
+    /// The base URL requests go to, e.g. `https://api-stg.pivot-payment.com/`.
+    pub fn base_url(&self) -> &str {
+        self.inner.base_url.as_str()
     }
 
     // -----------------------------------------------------------------------------------------
@@ -454,12 +508,42 @@ impl Client {
         &self,
         request: &CreatePaymentSession,
     ) -> Result<PaymentSession, Error> {
+        let call = self.create_payment_session_call(request)?;
+        self.execute::<PaymentSession>(call).await.map(|(s, _)| s)
+    }
+
+    /// The exact request [`create_payment_session`](Self::create_payment_session) sends, without sending it:
+    /// method, full URL, every header (the `Authorization` bearer token, fetched first if none
+    /// is cached, is marked sensitive) and the body bytes. It is built by the same code as the
+    /// request the operation sends, so a snapshot of it is a snapshot of the wire.
+    ///
+    /// A request without its own `X-REQUEST-ID` gets a fresh one from the client's generator,
+    /// exactly as the operation would: set one with `request_id(..)` (or a fixed
+    /// [`ClientBuilder::request_id_generator`]) when you compare the two.
+    ///
+    /// ```no_run
+    /// # use session_tokenize_client::Client;
+    /// use session_tokenize_client::model::session::CreatePaymentSession;
+    /// # async fn demo(client: Client, request: CreatePaymentSession) -> Result<(), session_tokenize_client::Error> {
+    /// let request = client.prepare_create_payment_session(&request).await?;
+    /// assert_eq!(request.method(), "POST");
+    /// # Ok(()) }
+    /// ```
+    pub async fn prepare_create_payment_session(
+        &self,
+        request: &CreatePaymentSession,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        let call = self.create_payment_session_call(request)?;
+        self.prepare(&call).await
+    }
+
+    fn create_payment_session_call(&self, request: &CreatePaymentSession) -> Result<Call, Error> {
         request.validate()?;
         let request_id = request
             .request_id_value()
             .cloned()
             .unwrap_or_else(|| (self.inner.request_ids)());
-        let call = self.call(
+        self.call(
             "create_payment_session",
             Method::POST,
             &["v2", "payments"],
@@ -467,8 +551,7 @@ impl Client {
             Some(json_body(request)?),
             Some(request_id),
             Replay::Safe,
-        )?;
-        self.execute::<PaymentSession>(call).await.map(|(s, _)| s)
+        )
     }
 
     /// `POST /v2/payments/{id}/confirm`: confirms a session created with `autoConfirm: false`,
@@ -500,13 +583,48 @@ impl Client {
         id: &str,
         request: &ConfirmPaymentSession,
     ) -> Result<PaymentSession, Error> {
+        let call = self.confirm_payment_session_call(id, request)?;
+        self.execute::<PaymentSession>(call).await.map(|(s, _)| s)
+    }
+
+    /// The exact request [`confirm_payment_session`](Self::confirm_payment_session) sends, without sending it:
+    /// method, full URL, every header (the `Authorization` bearer token, fetched first if none
+    /// is cached, is marked sensitive) and the body bytes. It is built by the same code as the
+    /// request the operation sends, so a snapshot of it is a snapshot of the wire.
+    ///
+    /// A request without its own `X-REQUEST-ID` gets a fresh one from the client's generator,
+    /// exactly as the operation would: set one with `request_id(..)` (or a fixed
+    /// [`ClientBuilder::request_id_generator`]) when you compare the two.
+    ///
+    /// ```no_run
+    /// # use session_tokenize_client::Client;
+    /// use session_tokenize_client::model::session::ConfirmPaymentSession;
+    /// # async fn demo(client: Client, request: ConfirmPaymentSession) -> Result<(), session_tokenize_client::Error> {
+    /// let request = client.prepare_confirm_payment_session("f5011fb2-e205-46ad-ac20-481429ba1d32", &request).await?;
+    /// assert_eq!(request.method(), "POST");
+    /// # Ok(()) }
+    /// ```
+    pub async fn prepare_confirm_payment_session(
+        &self,
+        id: &str,
+        request: &ConfirmPaymentSession,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        let call = self.confirm_payment_session_call(id, request)?;
+        self.prepare(&call).await
+    }
+
+    fn confirm_payment_session_call(
+        &self,
+        id: &str,
+        request: &ConfirmPaymentSession,
+    ) -> Result<Call, Error> {
         check_id("id", id)?;
         request.validate()?;
         let request_id = request
             .request_id_value()
             .cloned()
             .unwrap_or_else(|| (self.inner.request_ids)());
-        let call = self.call(
+        self.call(
             "confirm_payment_session",
             Method::POST,
             &["v2", "payments", id, "confirm"],
@@ -514,8 +632,7 @@ impl Client {
             Some(json_body(request)?),
             Some(request_id),
             Replay::Safe,
-        )?;
-        self.execute::<PaymentSession>(call).await.map(|(s, _)| s)
+        )
     }
 
     /// `GET /v2/payments/{id}`: the current state of a session. Use it to confirm a callback
@@ -529,8 +646,34 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn get_payment_session(&self, id: &str) -> Result<PaymentSession, Error> {
+        let call = self.get_payment_session_call(id)?;
+        self.execute::<PaymentSession>(call).await.map(|(s, _)| s)
+    }
+
+    /// The exact request [`get_payment_session`](Self::get_payment_session) sends, without sending it:
+    /// method, full URL, every header (the `Authorization` bearer token, fetched first if none
+    /// is cached, is marked sensitive) and the body bytes. It is built by the same code as the
+    /// request the operation sends, so a snapshot of it is a snapshot of the wire.
+    ///
+    /// ```no_run
+    /// # use session_tokenize_client::Client;
+    ///
+    /// # async fn demo(client: Client) -> Result<(), session_tokenize_client::Error> {
+    /// let request = client.prepare_get_payment_session("bca0b57a-391e-4f6f-bfef-8cd37492ee5b").await?;
+    /// assert_eq!(request.method(), "GET");
+    /// # Ok(()) }
+    /// ```
+    pub async fn prepare_get_payment_session(
+        &self,
+        id: &str,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        let call = self.get_payment_session_call(id)?;
+        self.prepare(&call).await
+    }
+
+    fn get_payment_session_call(&self, id: &str) -> Result<Call, Error> {
         check_id("id", id)?;
-        let call = self.call(
+        self.call(
             "get_payment_session",
             Method::GET,
             &["v2", "payments", id],
@@ -538,8 +681,7 @@ impl Client {
             None,
             None,
             Replay::Safe,
-        )?;
-        self.execute::<PaymentSession>(call).await.map(|(s, _)| s)
+        )
     }
 
     /// `GET /v2/payments?clientReferenceId=…`: the sessions created under your reference
@@ -556,8 +698,37 @@ impl Client {
         &self,
         client_reference_id: &str,
     ) -> Result<Page<PaymentSession>, Error> {
+        let call = self.get_payment_sessions_by_reference_call(client_reference_id)?;
+        self.execute_page(call).await
+    }
+
+    /// The exact request [`get_payment_sessions_by_reference`](Self::get_payment_sessions_by_reference) sends, without sending it:
+    /// method, full URL, every header (the `Authorization` bearer token, fetched first if none
+    /// is cached, is marked sensitive) and the body bytes. It is built by the same code as the
+    /// request the operation sends, so a snapshot of it is a snapshot of the wire.
+    ///
+    /// ```no_run
+    /// # use session_tokenize_client::Client;
+    ///
+    /// # async fn demo(client: Client) -> Result<(), session_tokenize_client::Error> {
+    /// let request = client.prepare_get_payment_sessions_by_reference("1750758552").await?;
+    /// assert_eq!(request.method(), "GET");
+    /// # Ok(()) }
+    /// ```
+    pub async fn prepare_get_payment_sessions_by_reference(
+        &self,
+        client_reference_id: &str,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        let call = self.get_payment_sessions_by_reference_call(client_reference_id)?;
+        self.prepare(&call).await
+    }
+
+    fn get_payment_sessions_by_reference_call(
+        &self,
+        client_reference_id: &str,
+    ) -> Result<Call, Error> {
         check_id("clientReferenceId", client_reference_id)?;
-        let call = self.call(
+        self.call(
             "get_payment_sessions_by_reference",
             Method::GET,
             &["v2", "payments"],
@@ -565,8 +736,7 @@ impl Client {
             None,
             None,
             Replay::Safe,
-        )?;
-        self.execute_page(call).await
+        )
     }
 
     /// `GET /v2/payments`: one page of all sessions.
@@ -585,8 +755,34 @@ impl Client {
         &self,
         page: PageRequest,
     ) -> Result<Page<PaymentSession>, Error> {
+        let call = self.list_payment_sessions_call(page)?;
+        self.execute_page(call).await
+    }
+
+    /// The exact request [`list_payment_sessions`](Self::list_payment_sessions) sends, without sending it:
+    /// method, full URL, every header (the `Authorization` bearer token, fetched first if none
+    /// is cached, is marked sensitive) and the body bytes. It is built by the same code as the
+    /// request the operation sends, so a snapshot of it is a snapshot of the wire.
+    ///
+    /// ```no_run
+    /// # use session_tokenize_client::Client;
+    /// use session_tokenize_client::model::PageRequest;
+    /// # async fn demo(client: Client) -> Result<(), session_tokenize_client::Error> {
+    /// let request = client.prepare_list_payment_sessions(PageRequest::new().per_page(50)).await?;
+    /// assert_eq!(request.method(), "GET");
+    /// # Ok(()) }
+    /// ```
+    pub async fn prepare_list_payment_sessions(
+        &self,
+        page: PageRequest,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        let call = self.list_payment_sessions_call(page)?;
+        self.prepare(&call).await
+    }
+
+    fn list_payment_sessions_call(&self, page: PageRequest) -> Result<Call, Error> {
         page.validate()?;
-        let call = self.call(
+        self.call(
             "list_payment_sessions",
             Method::GET,
             &["v2", "payments"],
@@ -594,8 +790,7 @@ impl Client {
             None,
             None,
             Replay::Safe,
-        )?;
-        self.execute_page(call).await
+        )
     }
 
     /// `POST /v2/payments/{id}/cancel`: voids an unpaid session (only while it is
@@ -617,8 +812,39 @@ impl Client {
         id: &str,
         reason: CancellationReason,
     ) -> Result<PaymentSession, Error> {
+        let call = self.cancel_payment_session_call(id, reason)?;
+        self.execute::<PaymentSession>(call).await.map(|(s, _)| s)
+    }
+
+    /// The exact request [`cancel_payment_session`](Self::cancel_payment_session) sends, without sending it:
+    /// method, full URL, every header (the `Authorization` bearer token, fetched first if none
+    /// is cached, is marked sensitive) and the body bytes. It is built by the same code as the
+    /// request the operation sends, so a snapshot of it is a snapshot of the wire.
+    ///
+    /// ```no_run
+    /// # use session_tokenize_client::Client;
+    /// use session_tokenize_client::model::session::CancellationReason;
+    /// # async fn demo(client: Client) -> Result<(), session_tokenize_client::Error> {
+    /// let request = client.prepare_cancel_payment_session("f5011fb2-e205-46ad-ac20-481429ba1d32", CancellationReason::RequestedByCustomer).await?;
+    /// assert_eq!(request.method(), "POST");
+    /// # Ok(()) }
+    /// ```
+    pub async fn prepare_cancel_payment_session(
+        &self,
+        id: &str,
+        reason: CancellationReason,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        let call = self.cancel_payment_session_call(id, reason)?;
+        self.prepare(&call).await
+    }
+
+    fn cancel_payment_session_call(
+        &self,
+        id: &str,
+        reason: CancellationReason,
+    ) -> Result<Call, Error> {
         check_id("id", id)?;
-        let call = self.call(
+        self.call(
             "cancel_payment_session",
             Method::POST,
             &["v2", "payments", id, "cancel"],
@@ -628,8 +854,7 @@ impl Client {
             })?),
             None,
             Replay::Never,
-        )?;
-        self.execute::<PaymentSession>(call).await.map(|(s, _)| s)
+        )
     }
 
     /// `POST /v2/payments/{id}/capture`: captures an authorised card payment of a session
@@ -656,9 +881,40 @@ impl Client {
         id: &str,
         request: &CapturePaymentSession,
     ) -> Result<Capture, Error> {
+        let call = self.capture_payment_session_call(id, request)?;
+        self.execute::<Capture>(call).await.map(|(c, _)| c)
+    }
+
+    /// The exact request [`capture_payment_session`](Self::capture_payment_session) sends, without sending it:
+    /// method, full URL, every header (the `Authorization` bearer token, fetched first if none
+    /// is cached, is marked sensitive) and the body bytes. It is built by the same code as the
+    /// request the operation sends, so a snapshot of it is a snapshot of the wire.
+    ///
+    /// ```no_run
+    /// # use session_tokenize_client::Client;
+    /// use session_tokenize_client::model::session::CapturePaymentSession;
+    /// # async fn demo(client: Client) -> Result<(), session_tokenize_client::Error> {
+    /// let request = client.prepare_capture_payment_session("e03c2066-9e5b-454c-add6-c7c85b0b9d6b", &CapturePaymentSession::new(true)).await?;
+    /// assert_eq!(request.method(), "POST");
+    /// # Ok(()) }
+    /// ```
+    pub async fn prepare_capture_payment_session(
+        &self,
+        id: &str,
+        request: &CapturePaymentSession,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        let call = self.capture_payment_session_call(id, request)?;
+        self.prepare(&call).await
+    }
+
+    fn capture_payment_session_call(
+        &self,
+        id: &str,
+        request: &CapturePaymentSession,
+    ) -> Result<Call, Error> {
         check_id("id", id)?;
         request.validate()?;
-        let call = self.call(
+        self.call(
             "capture_payment_session",
             Method::POST,
             &["v2", "payments", id, "capture"],
@@ -666,8 +922,7 @@ impl Client {
             Some(json_body(request)?),
             None,
             Replay::Never,
-        )?;
-        self.execute::<Capture>(call).await.map(|(c, _)| c)
+        )
     }
 
     /// `GET /v2/charges?clientReferenceId=…`: the charges of the session with your reference.
@@ -680,8 +935,34 @@ impl Client {
     /// # let _ = failed; Ok(()) }
     /// ```
     pub async fn list_charges(&self, client_reference_id: &str) -> Result<Page<Charge>, Error> {
+        let call = self.list_charges_call(client_reference_id)?;
+        self.execute_page(call).await
+    }
+
+    /// The exact request [`list_charges`](Self::list_charges) sends, without sending it:
+    /// method, full URL, every header (the `Authorization` bearer token, fetched first if none
+    /// is cached, is marked sensitive) and the body bytes. It is built by the same code as the
+    /// request the operation sends, so a snapshot of it is a snapshot of the wire.
+    ///
+    /// ```no_run
+    /// # use session_tokenize_client::Client;
+    ///
+    /// # async fn demo(client: Client) -> Result<(), session_tokenize_client::Error> {
+    /// let request = client.prepare_list_charges("1750758552").await?;
+    /// assert_eq!(request.method(), "GET");
+    /// # Ok(()) }
+    /// ```
+    pub async fn prepare_list_charges(
+        &self,
+        client_reference_id: &str,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        let call = self.list_charges_call(client_reference_id)?;
+        self.prepare(&call).await
+    }
+
+    fn list_charges_call(&self, client_reference_id: &str) -> Result<Call, Error> {
         check_id("clientReferenceId", client_reference_id)?;
-        let call = self.call(
+        self.call(
             "list_charges",
             Method::GET,
             &["v2", "charges"],
@@ -689,8 +970,7 @@ impl Client {
             None,
             None,
             Replay::Safe,
-        )?;
-        self.execute_page(call).await
+        )
     }
 
     /// `GET /v2/payment-method-configs`: the payment methods enabled for the merchant, with
@@ -705,7 +985,34 @@ impl Client {
     /// # let _ = card_ok; Ok(()) }
     /// ```
     pub async fn get_payment_method_configs(&self) -> Result<PaymentMethodConfigs, Error> {
-        let call = self.call(
+        let call = self.get_payment_method_configs_call()?;
+        self.execute::<PaymentMethodConfigs>(call)
+            .await
+            .map(|(c, _)| c)
+    }
+
+    /// The exact request [`get_payment_method_configs`](Self::get_payment_method_configs) sends, without sending it:
+    /// method, full URL, every header (the `Authorization` bearer token, fetched first if none
+    /// is cached, is marked sensitive) and the body bytes. It is built by the same code as the
+    /// request the operation sends, so a snapshot of it is a snapshot of the wire.
+    ///
+    /// ```no_run
+    /// # use session_tokenize_client::Client;
+    ///
+    /// # async fn demo(client: Client) -> Result<(), session_tokenize_client::Error> {
+    /// let request = client.prepare_get_payment_method_configs().await?;
+    /// assert_eq!(request.method(), "GET");
+    /// # Ok(()) }
+    /// ```
+    pub async fn prepare_get_payment_method_configs(
+        &self,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        let call = self.get_payment_method_configs_call()?;
+        self.prepare(&call).await
+    }
+
+    fn get_payment_method_configs_call(&self) -> Result<Call, Error> {
+        self.call(
             "get_payment_method_configs",
             Method::GET,
             &["v2", "payment-method-configs"],
@@ -713,10 +1020,7 @@ impl Client {
             None,
             None,
             Replay::Safe,
-        )?;
-        self.execute::<PaymentMethodConfigs>(call)
-            .await
-            .map(|(c, _)| c)
+        )
     }
 
     // -----------------------------------------------------------------------------------------
@@ -737,8 +1041,34 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn get_customer(&self, customer_id: &str) -> Result<Customer, Error> {
+        let call = self.get_customer_call(customer_id)?;
+        self.execute::<Customer>(call).await.map(|(c, _)| c)
+    }
+
+    /// The exact request [`get_customer`](Self::get_customer) sends, without sending it:
+    /// method, full URL, every header (the `Authorization` bearer token, fetched first if none
+    /// is cached, is marked sensitive) and the body bytes. It is built by the same code as the
+    /// request the operation sends, so a snapshot of it is a snapshot of the wire.
+    ///
+    /// ```no_run
+    /// # use session_tokenize_client::Client;
+    ///
+    /// # async fn demo(client: Client) -> Result<(), session_tokenize_client::Error> {
+    /// let request = client.prepare_get_customer("01975d90-bb55-76f6-b423-691c7868e85d").await?;
+    /// assert_eq!(request.method(), "GET");
+    /// # Ok(()) }
+    /// ```
+    pub async fn prepare_get_customer(
+        &self,
+        customer_id: &str,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        let call = self.get_customer_call(customer_id)?;
+        self.prepare(&call).await
+    }
+
+    fn get_customer_call(&self, customer_id: &str) -> Result<Call, Error> {
         check_id("customerId", customer_id)?;
-        let call = self.call(
+        self.call(
             "get_customer",
             Method::GET,
             &["v1", "customers", customer_id],
@@ -746,8 +1076,7 @@ impl Client {
             None,
             None,
             Replay::Safe,
-        )?;
-        self.execute::<Customer>(call).await.map(|(c, _)| c)
+        )
     }
 
     // -----------------------------------------------------------------------------------------
@@ -774,12 +1103,42 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn create_refund(&self, request: &CreateRefund) -> Result<Refund, Error> {
+        let call = self.create_refund_call(request)?;
+        self.execute::<Refund>(call).await.map(|(r, _)| r)
+    }
+
+    /// The exact request [`create_refund`](Self::create_refund) sends, without sending it:
+    /// method, full URL, every header (the `Authorization` bearer token, fetched first if none
+    /// is cached, is marked sensitive) and the body bytes. It is built by the same code as the
+    /// request the operation sends, so a snapshot of it is a snapshot of the wire.
+    ///
+    /// A request without its own `X-REQUEST-ID` gets a fresh one from the client's generator,
+    /// exactly as the operation would: set one with `request_id(..)` (or a fixed
+    /// [`ClientBuilder::request_id_generator`]) when you compare the two.
+    ///
+    /// ```no_run
+    /// # use session_tokenize_client::Client;
+    /// use session_tokenize_client::model::refund::CreateRefund;
+    /// # async fn demo(client: Client, request: CreateRefund) -> Result<(), session_tokenize_client::Error> {
+    /// let request = client.prepare_create_refund(&request).await?;
+    /// assert_eq!(request.method(), "POST");
+    /// # Ok(()) }
+    /// ```
+    pub async fn prepare_create_refund(
+        &self,
+        request: &CreateRefund,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        let call = self.create_refund_call(request)?;
+        self.prepare(&call).await
+    }
+
+    fn create_refund_call(&self, request: &CreateRefund) -> Result<Call, Error> {
         request.validate()?;
         let request_id = request
             .request_id_value()
             .cloned()
             .unwrap_or_else(|| (self.inner.request_ids)());
-        let call = self.call(
+        self.call(
             "create_refund",
             Method::POST,
             &["v1", "refunds"],
@@ -787,8 +1146,7 @@ impl Client {
             Some(json_body(request)?),
             Some(request_id),
             Replay::Never,
-        )?;
-        self.execute::<Refund>(call).await.map(|(r, _)| r)
+        )
     }
 
     /// `GET /v1/refunds/{id}`: one refund.
@@ -801,8 +1159,31 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn get_refund(&self, id: &str) -> Result<Refund, Error> {
+        let call = self.get_refund_call(id)?;
+        self.execute::<Refund>(call).await.map(|(r, _)| r)
+    }
+
+    /// The exact request [`get_refund`](Self::get_refund) sends, without sending it:
+    /// method, full URL, every header (the `Authorization` bearer token, fetched first if none
+    /// is cached, is marked sensitive) and the body bytes. It is built by the same code as the
+    /// request the operation sends, so a snapshot of it is a snapshot of the wire.
+    ///
+    /// ```no_run
+    /// # use session_tokenize_client::Client;
+    ///
+    /// # async fn demo(client: Client) -> Result<(), session_tokenize_client::Error> {
+    /// let request = client.prepare_get_refund("01990e74-5bc9-79a5-a651-400af0ad13ef").await?;
+    /// assert_eq!(request.method(), "GET");
+    /// # Ok(()) }
+    /// ```
+    pub async fn prepare_get_refund(&self, id: &str) -> Result<http::Request<Vec<u8>>, Error> {
+        let call = self.get_refund_call(id)?;
+        self.prepare(&call).await
+    }
+
+    fn get_refund_call(&self, id: &str) -> Result<Call, Error> {
         check_id("id", id)?;
-        let call = self.call(
+        self.call(
             "get_refund",
             Method::GET,
             &["v1", "refunds", id],
@@ -810,8 +1191,7 @@ impl Client {
             None,
             None,
             Replay::Safe,
-        )?;
-        self.execute::<Refund>(call).await.map(|(r, _)| r)
+        )
     }
 
     /// `GET /v1/refunds`: one page of refunds, optionally filtered.
@@ -824,8 +1204,34 @@ impl Client {
     /// # let _ = page; Ok(()) }
     /// ```
     pub async fn list_refunds(&self, request: &ListRefunds) -> Result<Page<Refund>, Error> {
+        let call = self.list_refunds_call(request)?;
+        self.execute_page(call).await
+    }
+
+    /// The exact request [`list_refunds`](Self::list_refunds) sends, without sending it:
+    /// method, full URL, every header (the `Authorization` bearer token, fetched first if none
+    /// is cached, is marked sensitive) and the body bytes. It is built by the same code as the
+    /// request the operation sends, so a snapshot of it is a snapshot of the wire.
+    ///
+    /// ```no_run
+    /// # use session_tokenize_client::Client;
+    /// use session_tokenize_client::model::refund::ListRefunds;
+    /// # async fn demo(client: Client) -> Result<(), session_tokenize_client::Error> {
+    /// let request = client.prepare_list_refunds(&ListRefunds::new().client_reference_id("1755665477")).await?;
+    /// assert_eq!(request.method(), "GET");
+    /// # Ok(()) }
+    /// ```
+    pub async fn prepare_list_refunds(
+        &self,
+        request: &ListRefunds,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        let call = self.list_refunds_call(request)?;
+        self.prepare(&call).await
+    }
+
+    fn list_refunds_call(&self, request: &ListRefunds) -> Result<Call, Error> {
         request.page.validate()?;
-        let call = self.call(
+        self.call(
             "list_refunds",
             Method::GET,
             &["v1", "refunds"],
@@ -833,8 +1239,7 @@ impl Client {
             None,
             None,
             Replay::Safe,
-        )?;
-        self.execute_page(call).await
+        )
     }
 
     // -----------------------------------------------------------------------------------------
@@ -854,7 +1259,7 @@ impl Client {
     ) -> Result<Call, Error> {
         let mut url = self.inner.base_url.clone();
         {
-            let mut path = url.path_segments_mut().map_err(|()| Error::Configuration {
+            let mut path = url.path_segments_mut().map_err(|()| Error::Config {
                 message: "the base URL cannot have a path".into(),
             })?;
             path.pop_if_empty().extend(segments);
@@ -894,6 +1299,12 @@ impl Client {
             .await
     }
 
+    /// The request `call` sends now: the access token is fetched first if none is cached.
+    async fn prepare(&self, call: &Call) -> Result<http::Request<Vec<u8>>, Error> {
+        let bearer = self.bearer().await?;
+        self.build_request(call, Some(&bearer))
+    }
+
     /// The retry loop around `attempt`.
     async fn execute_with<T, F, Fut>(&self, call: &Call, attempt: F) -> Result<T, Error>
     where
@@ -912,7 +1323,7 @@ impl Client {
                 .with_min_delay(self.inner.min_delay)
                 .with_max_delay(self.inner.max_delay)
                 .with_factor(2.0)
-                .with_max_times(self.inner.max_retries)
+                .with_max_times(usize::try_from(self.inner.max_retries).unwrap_or(usize::MAX))
                 .with_jitter();
             let result = attempt
                 .retry(backoff)
@@ -938,7 +1349,7 @@ impl Client {
                 })
                 .await;
             result.map_err(|failure| {
-                let error = failure.into_error(call);
+                let error = failure.into_error(call, self.inner.max_response_bytes);
                 tracing::info!(error = %error, "request failed");
                 error
             })
@@ -964,18 +1375,20 @@ impl Client {
     }
 
     /// One attempt at the token endpoint.
-    async fn attempt_merchant(&self, call: &Call) -> Result<TokenData, Failure> {
+    async fn attempt_merchant(&self, call: &Call) -> Result<AccessToken, Failure> {
         let response = self.send(call, None).await?;
-        self.read::<TokenData>(call, response)
+        self.read::<AccessToken>(call, response)
             .await
             .map(|(data, _)| data)
     }
 
-    async fn send(
+    /// The exact request `call` sends: method, URL, every header and the body bytes. `None`
+    /// for `bearer` authenticates with the merchant credentials (the token endpoint).
+    fn build_request(
         &self,
         call: &Call,
         bearer: Option<&Bearer>,
-    ) -> Result<reqwest::Response, Failure> {
+    ) -> Result<http::Request<Vec<u8>>, Error> {
         let inner = &self.inner;
         let mut headers = HeaderMap::new();
         headers.insert(http::header::USER_AGENT, inner.user_agent.clone());
@@ -995,10 +1408,10 @@ impl Client {
             }
             None => {
                 let id = HeaderValue::try_from(inner.credentials.client_id())
-                    .map_err(|_| Failure::Fatal(config_error("client id")))?;
+                    .map_err(|_| config_error("client id"))?;
                 let mut secret =
                     HeaderValue::try_from(inner.credentials.client_secret().expose_secret())
-                        .map_err(|_| Failure::Fatal(config_error("client secret")))?;
+                        .map_err(|_| config_error("client secret"))?;
                 secret.set_sensitive(true);
                 headers.insert("x-merchant-id", id);
                 headers.insert("x-merchant-secret", secret);
@@ -1006,25 +1419,44 @@ impl Client {
         }
         if let Some(request_id) = &call.request_id {
             let value = HeaderValue::try_from(request_id.as_str())
-                .map_err(|_| Failure::Fatal(config_error("request id")))?;
+                .map_err(|_| config_error("request id"))?;
             headers.insert("x-request-id", value);
         }
         if let (Some(sub), Auth::Bearer) = (&inner.sub_merchant_id, call.auth) {
             headers.insert("x-submerchant-id", sub.clone());
         }
-        let mut request = inner
-            .http
-            .request(call.method.clone(), call.url.clone())
-            .headers(headers)
-            .timeout(inner.timeout);
-        if let Some(body) = &call.body {
+        let mut request = http::Request::new(call.body.clone().unwrap_or_default());
+        *request.method_mut() = call.method.clone();
+        *request.uri_mut() = http::Uri::try_from(call.url.as_str()).map_err(|e| Error::Config {
+            message: format!("the request URL is not a valid URI: {e}"),
+        })?;
+        *request.headers_mut() = headers;
+        Ok(request)
+    }
+
+    async fn send(
+        &self,
+        call: &Call,
+        bearer: Option<&Bearer>,
+    ) -> Result<reqwest::Response, Failure> {
+        let prepared = self.build_request(call, bearer).map_err(Failure::Fatal)?;
+        let (parts, body) = prepared.into_parts();
+        let url = Url::parse(&parts.uri.to_string()).map_err(|e| {
+            Failure::Fatal(Error::Config {
+                message: format!("the request URL is not a URL: {e}"),
+            })
+        })?;
+        let mut request = reqwest::Request::new(parts.method, url);
+        *request.headers_mut() = parts.headers;
+        *request.timeout_mut() = Some(self.inner.timeout);
+        if call.body.is_some() {
             if tracing::enabled!(tracing::Level::TRACE) {
-                tracing::trace!(body = %scrub::scrub(body), "request body");
+                tracing::trace!(body = %scrub::scrub(&body), "request body");
             }
-            request = request.body(body.clone());
+            *request.body_mut() = Some(body.into());
         }
         let started = Instant::now();
-        let result = request.send().await;
+        let result = self.inner.http.execute(request).await;
         match result {
             Ok(response) => {
                 tracing::debug!(
@@ -1039,6 +1471,27 @@ impl Client {
         }
     }
 
+    /// Reads at most `max_response_bytes` of the body: a larger `Content-Length` is refused
+    /// before reading, and reading stops at the first chunk past the limit (dropping the
+    /// response closes the connection).
+    async fn read_body(&self, mut response: reqwest::Response) -> Result<Vec<u8>, Failure> {
+        let limit = self.inner.max_response_bytes;
+        let status = response.status();
+        let declared = response.content_length();
+        if declared.is_some_and(|len| len > limit as u64) {
+            return Err(Failure::TooLarge { status });
+        }
+        let capacity = declared.map_or(0, |len| usize::try_from(len).unwrap_or(limit).min(limit));
+        let mut body = Vec::with_capacity(capacity);
+        while let Some(chunk) = response.chunk().await.map_err(Failure::MaybeSent)? {
+            if chunk.len() > limit - body.len() {
+                return Err(Failure::TooLarge { status });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    }
+
     async fn read<T: DeserializeOwned>(
         &self,
         call: &Call,
@@ -1049,49 +1502,19 @@ impl Client {
             .headers()
             .get(http::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| parse_retry_after(v, (self.inner.clock)()));
-        let body = response.bytes().await.map_err(Failure::MaybeSent)?;
+            .and_then(|v| decode::parse_retry_after(v, (self.inner.clock)()));
+        let body = self.read_body(response).await?;
         if tracing::enabled!(tracing::Level::TRACE) {
             tracing::trace!(body = %scrub::scrub(&body), "response body");
         }
-        if !status.is_success() {
-            let error = Box::new(provider_error(
-                status,
-                &body,
-                call.request_id.clone(),
-                retry_after,
-            ));
-            return Err(
-                if status.is_server_error() || status == StatusCode::REQUEST_TIMEOUT {
-                    Failure::Gateway(error)
-                } else {
-                    Failure::Rejected(error)
-                },
-            );
-        }
-        let envelope = decode_envelope::<T>(status, &body)?;
-        if let Some(code) = envelope.code.as_deref()
-            && code != "00"
-        {
-            return Err(Failure::Rejected(Box::new(provider_error(
-                status,
-                &body,
-                call.request_id.clone(),
-                retry_after,
-            ))));
-        }
-        match envelope.data {
-            Some(data) => Ok((data, envelope.pagination)),
-            None if call.list => serde_json::from_value::<T>(serde_json::Value::Array(Vec::new()))
-                .map(|empty| (empty, envelope.pagination))
-                .map_err(|e| Failure::Fatal(Error::invalid("data", e.to_string()))),
-            None => Err(Failure::Decode {
-                path: "data".into(),
-                message: "missing or null".into(),
-                status,
-                excerpt: scrub::excerpt(&body),
-            }),
-        }
+        decode::response::<T>(
+            status,
+            &body,
+            call.request_id.as_ref(),
+            retry_after,
+            call.list,
+        )
+        .map_err(Failure::from)
     }
 
     /// A fresh or cached access token.
@@ -1114,20 +1537,19 @@ impl Client {
         )?;
         call.auth = Auth::Merchant;
         call.mutating = false;
-        let data = self
+        let token = self
             .execute_with(&call, || self.attempt_merchant(&call))
             .await?;
-        let lifetime = data
-            .expires_in
-            .filter(|secs| *secs > 0)
-            .map(Duration::from_secs)
+        let lifetime = token
+            .expires_in()
+            .filter(|lifetime| !lifetime.is_zero())
             .unwrap_or(crate::auth::DEFAULT_TOKEN_LIFETIME);
-        Ok((data.access_token, lifetime))
+        Ok((token.secret().clone(), lifetime))
     }
 }
 
 fn config_error(what: &str) -> Error {
-    Error::Configuration {
+    Error::Config {
         message: format!("the {what} contains characters not allowed in a header"),
     }
 }
@@ -1143,111 +1565,10 @@ fn json_body<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, Error> {
     serde_json::to_vec(value).map_err(|e| Error::invalid("body", e.to_string()))
 }
 
-/// Decodes a successful answer, naming the failing field on error.
-fn decode_envelope<T: DeserializeOwned>(
-    status: StatusCode,
-    body: &[u8],
-) -> Result<Envelope<T>, Failure> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(Failure::Decode {
-            path: String::new(),
-            message: "the body is empty".into(),
-            status,
-            excerpt: String::new(),
-        });
-    }
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    match serde_path_to_error::deserialize::<_, Envelope<T>>(&mut deserializer) {
-        Ok(envelope) => Ok(envelope),
-        Err(e) => {
-            let path = e.path().to_string();
-            let message = scrub::mask_text(&e.into_inner().to_string());
-            Err(Failure::Decode {
-                path: crate::de::error_path(&path, &message),
-                message,
-                status,
-                excerpt: scrub::excerpt(body),
-            })
-        }
-    }
-}
-
-/// Reads whatever Pivot said in an error answer; HTML pages and empty bodies leave the fields
-/// empty and the (scrubbed) excerpt explains.
-fn provider_error(
-    status: StatusCode,
-    body: &[u8],
-    request_id: Option<RequestId>,
-    retry_after: Option<Duration>,
-) -> ProviderError {
-    let envelope = serde_json::from_slice::<Envelope<serde::de::IgnoredAny>>(body).ok();
-    let (code, message, error) = match envelope {
-        Some(e) => (e.code, e.message, e.error),
-        None => (None, None, None),
-    };
-    let mut error = error.unwrap_or_default();
-    // Messages can echo what was sent; keep card data out of them too.
-    for detail in &mut error.details {
-        detail.message = detail.message.as_deref().map(scrub::mask_text);
-    }
-    ProviderError {
-        status,
-        code: code.as_deref().map(ErrorCode::from),
-        message: message.as_deref().map(scrub::mask_text),
-        error_type: error.error_type,
-        details: error.details,
-        trace_id: error.trace_id,
-        request_id,
-        retry_after,
-        body_excerpt: scrub::excerpt(body),
-    }
-}
-
-/// `Retry-After` as seconds or an HTTP date.
-fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
-    let value = value.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let at = payments_signing::http::parse_http_date(value).ok()?;
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-
-    #[test]
-    fn retry_after_is_read_as_seconds_or_a_date() {
-        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-        assert_eq!(parse_retry_after("3", now), Some(Duration::from_secs(3)));
-        let later = payments_signing::http::format_http_date(now + Duration::from_secs(7));
-        assert_eq!(parse_retry_after(&later, now), Some(Duration::from_secs(7)));
-        assert_eq!(parse_retry_after("soon", now), None);
-    }
-
-    #[test]
-    fn html_error_pages_become_provider_errors_without_a_code() {
-        let error = provider_error(
-            StatusCode::BAD_GATEWAY,
-            b"<html><body>502 Bad Gateway</body></html>",
-            None,
-            None,
-        );
-        assert_eq!(error.code, None);
-        assert!(error.body_excerpt.contains("502 Bad Gateway"));
-    }
-
-    #[test]
-    fn documented_error_bodies_are_read_with_either_trace_id_spelling() {
-        let body = br#"{"code":"api_validation_error","message":"invalid","error":{"type":"API_ERROR","details":[{"field":"","message":"paymentType 'MULTIPLE' is only allowed when mode is set to 'API'"}],"traceId":"abc"}}"#;
-        let error = provider_error(StatusCode::BAD_REQUEST, body, None, None);
-        assert_eq!(error.code, Some(ErrorCode::ApiValidationError));
-        assert_eq!(error.trace_id.as_deref(), Some("abc"));
-        assert_eq!(error.details.len(), 1);
-        assert!(error.to_string().contains("only allowed when mode"));
-    }
 
     #[test]
     fn the_base_url_must_be_http() {
@@ -1265,9 +1586,6 @@ mod tests {
                 .is_err()
         );
         let client = Client::builder(creds).build().unwrap();
-        assert_eq!(
-            client.base_url().as_str(),
-            "https://api-stg.pivot-payment.com/"
-        );
+        assert_eq!(client.base_url(), "https://api-stg.pivot-payment.com/");
     }
 }

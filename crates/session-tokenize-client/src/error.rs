@@ -30,7 +30,7 @@ pub enum Error {
 
     /// The client could not be configured (bad base URL, TLS back end failure).
     #[error("invalid client configuration: {message}")]
-    Configuration {
+    Config {
         /// What is wrong.
         message: String,
     },
@@ -68,20 +68,26 @@ pub enum Error {
     #[error("{0}")]
     Provider(Box<ProviderError>),
 
-    /// A response (or callback body) could not be decoded.
-    #[error("could not decode the response at `{path}`: {message}")]
-    Decode {
-        /// The path of the field that failed, e.g. `data.chargeDetails[0].amount.value`.
-        path: String,
-        /// What was wrong with it.
-        message: String,
-        /// The HTTP status of the response, if this was a response.
-        status: Option<StatusCode>,
-        /// The start of the body, with card numbers, CVCs, tokens and secrets masked.
-        excerpt: String,
-        /// Whether the request that produced this response changed state on Pivot's side
-        /// (a successful answer to a create, confirm, cancel, capture or refund).
+    /// A response (or callback body) could not be decoded: the field path, the status and a
+    /// scrubbed excerpt are in the [`DecodeError`].
+    #[error("{0}")]
+    Decode(Box<DecodeError>),
+
+    /// The response body was larger than
+    /// [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes) (by its
+    /// `Content-Length`, or while it was being read): the client stopped reading and closed the
+    /// connection without buffering the rest.
+    #[error("the response to HTTP status {status} is larger than the limit of {limit} bytes")]
+    ResponseTooLarge {
+        /// The HTTP status of the response.
+        status: StatusCode,
+        /// The limit that was exceeded, in bytes.
+        limit: usize,
+        /// Whether the request may have changed state on Pivot's side: a create, confirm,
+        /// cancel, capture or refund answered with a success or a server error.
         processed: bool,
+        /// The `X-REQUEST-ID` the request carried, if any.
+        request_id: Option<RequestId>,
     },
 
     /// An inbound callback was rejected.
@@ -111,12 +117,29 @@ impl Error {
         }
     }
 
+    pub(crate) fn decode(
+        path: impl Into<String>,
+        message: impl Into<String>,
+        status: Option<StatusCode>,
+        excerpt: String,
+        processed: bool,
+    ) -> Self {
+        Self::Decode(Box::new(DecodeError {
+            path: path.into(),
+            message: message.into(),
+            status,
+            excerpt,
+            processed,
+        }))
+    }
+
     /// Whether Pivot may have processed the request. When `true`, never send a *new* payment
     /// for the same purchase: retry with the same [`RequestId`] or reconcile first.
     pub fn may_have_been_processed(&self) -> bool {
         match self {
             Self::Ambiguous { .. } => true,
-            Self::Decode { processed, .. } => *processed,
+            Self::Decode(d) => d.processed,
+            Self::ResponseTooLarge { processed, .. } => *processed,
             _ => false,
         }
     }
@@ -141,15 +164,40 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Self::Provider(p) => Some(p.status),
-            Self::Ambiguous { status, .. } | Self::Decode { status, .. } => *status,
+            Self::Ambiguous { status, .. } => *status,
+            Self::Decode(d) => d.status,
+            Self::ResponseTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
 
-    /// Pivot's error code (`api_validation_error`, `idempotency_error`, …), when it sent one.
+    /// Pivot's error code as it sent it (`api_validation_error`, `idempotency_error`, …), when
+    /// it sent one. [`error_code`](Self::error_code) gives it typed.
     pub fn provider_code(&self) -> Option<&str> {
+        self.error_code().map(ErrorCode::as_str)
+    }
+
+    /// Pivot's error code, typed, when it sent one.
+    ///
+    /// ```
+    /// use session_tokenize_client::error::ErrorCode;
+    /// # fn handle(error: session_tokenize_client::Error) {
+    /// if error.error_code() == Some(&ErrorCode::IdempotencyError) {
+    ///     // the same X-REQUEST-ID was sent with a different body
+    /// }
+    /// # }
+    /// ```
+    pub fn error_code(&self) -> Option<&ErrorCode> {
         match self {
-            Self::Provider(p) => p.code.as_ref().map(ErrorCode::as_str),
+            Self::Provider(p) => p.code.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The delay Pivot asked for in `Retry-After` (seconds or an HTTP date), when it sent one.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::Provider(p) => p.retry_after,
             _ => None,
         }
     }
@@ -157,8 +205,18 @@ impl Error {
     /// The `X-REQUEST-ID` the failed request carried, if any.
     pub fn request_id(&self) -> Option<&RequestId> {
         match self {
-            Self::Ambiguous { request_id, .. } => request_id.as_ref(),
+            Self::Ambiguous { request_id, .. } | Self::ResponseTooLarge { request_id, .. } => {
+                request_id.as_ref()
+            }
             Self::Provider(p) => p.request_id.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The decode error, when a response or callback body did not decode.
+    pub fn as_decode(&self) -> Option<&DecodeError> {
+        match self {
+            Self::Decode(d) => Some(d),
             _ => None,
         }
     }
@@ -169,6 +227,34 @@ impl Error {
             Self::Provider(p) => Some(p),
             _ => None,
         }
+    }
+}
+
+/// A response or callback body that did not decode.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DecodeError {
+    /// The path of the field that failed, e.g. `data.chargeDetails[0].amount.value`; empty
+    /// when the body as a whole is wrong (empty, not JSON, nested too deeply).
+    pub path: String,
+    /// What was wrong with it (card data masked).
+    pub message: String,
+    /// The HTTP status of the response, if this was a response.
+    pub status: Option<StatusCode>,
+    /// The start of the body, with card numbers, CVCs, tokens and secrets masked.
+    pub excerpt: String,
+    /// Whether the request that produced this response changed state on Pivot's side
+    /// (a successful answer to a create, confirm, cancel, capture or refund).
+    pub processed: bool,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "could not decode the response at `{}`: {}",
+            self.path, self.message
+        )
     }
 }
 

@@ -116,6 +116,7 @@ pub mod auth;
 pub mod card;
 pub mod client;
 mod de;
+mod decode;
 pub mod error;
 pub mod model;
 mod scrub;
@@ -126,7 +127,8 @@ pub mod webhook;
 
 pub use auth::{Credentials, Environment, RequestId};
 pub use client::{Client, ClientBuilder};
-pub use error::{Error, ProviderError};
+pub use error::{DecodeError, Error, ProviderError};
+pub use secrecy;
 pub use secrecy::SecretString;
 
 /// The README's examples, compiled as doc tests.

@@ -3,8 +3,9 @@
 //! [`MockGateway`] runs an HTTP server (built on `httpmock`) that behaves like Pivot for the
 //! calls this crate makes:
 //!
-//! * issues access tokens for [`MockGateway::CLIENT_ID`] / [`MockGateway::CLIENT_SECRET`] and
-//!   rejects calls without a valid, unexpired token (`401 credentials_invalid`);
+//! * issues access tokens for its credentials ([`MockGateway::CLIENT_ID`] /
+//!   [`MockGateway::CLIENT_SECRET`], or yours with [`MockGateway::start_with`]) and rejects
+//!   calls without a valid, unexpired token (`401 credentials_invalid`);
 //! * enforces `X-REQUEST-ID` on creates (16–36 alphanumerics) and idempotency: the same key
 //!   with the same body replays the first answer, with a different body it is
 //!   `409 idempotency_error`;
@@ -12,16 +13,18 @@
 //!   `encryptedCard` with the private key and checks the card JSON inside;
 //! * keeps sessions, customers with stored cards (tokens), captures and refunds, so the four
 //!   saved-card flows run end to end;
-//! * answers in the shapes of Pivot's documented examples, and records every request.
+//! * answers in the shapes of Pivot's documented examples, and records every request
+//!   ([`requests`](MockGateway::requests), [`hits`](MockGateway::hits)).
 //!
-//! Outcomes are scripted: [`fail_next`](MockGateway::fail_next),
-//! [`respond_next`](MockGateway::respond_next), [`expire_access_tokens`](MockGateway::expire_access_tokens),
-//! and the shopper's side with [`complete_payment`](MockGateway::complete_payment). Pivot's
+//! Outcomes are scripted per [`Operation`] with [`script`](MockGateway::script) and an
+//! [`Outcome`] (a documented error, or any status, headers and body);
+//! [`expire_access_tokens`](MockGateway::expire_access_tokens) revokes tokens, and
+//! [`complete_payment`](MockGateway::complete_payment) plays the shopper's side. Pivot's
 //! documented decline test cards (e.g. `4440000334480001`) fail with their documented
 //! `failureCode` when completed.
 //!
 //! ```
-//! use session_tokenize_client::testing::MockGateway;
+//! use session_tokenize_client::testing::{MockGateway, Operation, Outcome};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), session_tokenize_client::Error> {
@@ -29,7 +32,12 @@
 //! let client = mock.client();
 //! let configs = client.get_payment_method_configs().await?;
 //! assert_eq!(configs.card.and_then(|c| c.enabled), Some(true));
-//! assert_eq!(mock.token_requests(), 1);
+//! assert_eq!(mock.hits(Operation::AccessToken), 1);
+//!
+//! // The next read meets a 503 once; the client retries it.
+//! mock.script(Operation::GetPaymentMethodConfigs, Outcome::error(503));
+//! client.get_payment_method_configs().await?;
+//! assert_eq!(mock.hits(Operation::GetPaymentMethodConfigs), 3);
 //! # Ok(()) }
 //! ```
 
@@ -44,6 +52,7 @@ use payments_signing::digest::{base64_decode, base64_encode};
 use rsa::pkcs8::EncodePublicKey;
 use rsa::{Oaep, RsaPrivateKey};
 use rust_decimal::Decimal;
+use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};
 use sha2::Sha256;
 use time::OffsetDateTime;
@@ -61,23 +70,175 @@ fn mock_key() -> &'static RsaPrivateKey {
     })
 }
 
-/// A request the mock received.
+/// An operation of the Pivot API, as the mock routes (and scripts, and counts) requests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Operation {
+    /// `POST /v1/access-token`.
+    AccessToken,
+    /// `POST /v2/payments`.
+    CreatePaymentSession,
+    /// `POST /v2/payments/{id}/confirm`.
+    ConfirmPaymentSession,
+    /// `GET /v2/payments/{id}`.
+    GetPaymentSession,
+    /// `GET /v2/payments` (with or without `clientReferenceId`).
+    ListPaymentSessions,
+    /// `POST /v2/payments/{id}/cancel`.
+    CancelPaymentSession,
+    /// `POST /v2/payments/{id}/capture`.
+    CapturePaymentSession,
+    /// `GET /v2/charges`.
+    ListCharges,
+    /// `GET /v2/payment-method-configs`.
+    GetPaymentMethodConfigs,
+    /// `GET /v1/customers/{customerId}`.
+    GetCustomer,
+    /// `POST /v1/refunds`.
+    CreateRefund,
+    /// `GET /v1/refunds/{id}`.
+    GetRefund,
+    /// `GET /v1/refunds`.
+    ListRefunds,
+}
+
+impl Operation {
+    /// The operation a request with `method` and `path` (without the query) calls, if any.
+    ///
+    /// ```
+    /// use session_tokenize_client::testing::Operation;
+    ///
+    /// assert_eq!(Operation::of("POST", "/v2/payments/abc/confirm"), Some(Operation::ConfirmPaymentSession));
+    /// assert_eq!(Operation::of("GET", "/v2/payments"), Some(Operation::ListPaymentSessions));
+    /// assert_eq!(Operation::of("DELETE", "/v2/payments"), None);
+    /// ```
+    pub fn of(method: &str, path: &str) -> Option<Self> {
+        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let method = method.to_ascii_uppercase();
+        Some(match (method.as_str(), segments.as_slice()) {
+            ("POST", ["v1", "access-token"]) => Self::AccessToken,
+            ("POST", ["v2", "payments"]) => Self::CreatePaymentSession,
+            ("GET", ["v2", "payments"]) => Self::ListPaymentSessions,
+            ("GET", ["v2", "payments", _]) => Self::GetPaymentSession,
+            ("POST", ["v2", "payments", _, "confirm"]) => Self::ConfirmPaymentSession,
+            ("POST", ["v2", "payments", _, "cancel"]) => Self::CancelPaymentSession,
+            ("POST", ["v2", "payments", _, "capture"]) => Self::CapturePaymentSession,
+            ("GET", ["v2", "charges"]) => Self::ListCharges,
+            ("GET", ["v2", "payment-method-configs"]) => Self::GetPaymentMethodConfigs,
+            ("GET", ["v1", "customers", _]) => Self::GetCustomer,
+            ("POST", ["v1", "refunds"]) => Self::CreateRefund,
+            ("GET", ["v1", "refunds"]) => Self::ListRefunds,
+            ("GET", ["v1", "refunds", _]) => Self::GetRefund,
+            _ => return None,
+        })
+    }
+}
+
+/// A scripted answer for the next call(s) of an [`Operation`]; see [`MockGateway::script`].
+///
+/// ```
+/// use session_tokenize_client::testing::Outcome;
+///
+/// // Pivot's documented 503 body, three times in a row.
+/// let unavailable = Outcome::error(503).times(3);
+/// // Anything at all: an HTML page from a proxy, with a Retry-After.
+/// let page = Outcome::respond(502, "<html>bad gateway</html>").header("retry-after", "1");
+/// # let _ = (unavailable, page);
+/// ```
+#[derive(Clone)]
+pub struct Outcome {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    times: usize,
+}
+
+impl Outcome {
+    /// `status` with Pivot's documented error body for it (`api_validation_error` for 400,
+    /// `credentials_invalid` for 401, `frequency_above_limit` for 429, `service_unavailable`
+    /// for 503, …), once.
+    pub fn error(status: u16) -> Self {
+        let (code, message, kind) = documented_error(status);
+        Self::respond(
+            status,
+            error_body(code, message, kind, Vec::new()).to_string(),
+        )
+        .header("content-type", "application/json")
+    }
+
+    /// Exactly `status` and `body` (an HTML page, a truncated JSON, an empty body…), once.
+    pub fn respond(status: u16, body: impl Into<Vec<u8>>) -> Self {
+        Self {
+            status,
+            headers: Vec::new(),
+            body: body.into(),
+            times: 1,
+        }
+    }
+
+    /// Adds a response header (e.g. `Retry-After`).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Answers the next `times` calls this way instead of only the next one.
+    pub fn times(mut self, times: usize) -> Self {
+        self.times = times;
+        self
+    }
+}
+
+impl fmt::Debug for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Outcome")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &scrub::excerpt(&self.body))
+            .field("times", &self.times)
+            .finish()
+    }
+}
+
+/// Header names whose values [`RecordedRequest`]'s `Debug` hides.
+const SECRET_HEADERS: &[&str] = &["authorization", "x-merchant-secret", "x-api-key"];
+
+/// A request the mock received, exactly as it arrived.
+///
+/// It holds the real credentials and bearer token and the body as sent (which can carry a
+/// stored card's CVC): its `Debug` hides secret headers and masks card data in the body, but
+/// the accessors return the raw values, for assertions.
 #[derive(Clone)]
 pub struct RecordedRequest {
-    /// `GET`, `POST`, …
-    pub method: String,
-    /// The path, e.g. `/v2/payments`.
-    pub path: String,
-    /// Query parameters.
-    pub query: Vec<(String, String)>,
-    /// Headers, names in lower case. `x-merchant-secret` and `authorization` values are
-    /// replaced by `[REDACTED]`.
-    pub headers: Vec<(String, String)>,
+    method: String,
+    path: String,
+    query: Option<String>,
+    headers: Vec<(String, String)>,
     body: Vec<u8>,
 }
 
 impl RecordedRequest {
-    /// A header's value (name matched case-insensitively).
+    /// `GET`, `POST`, …
+    pub fn method(&self) -> &str {
+        &self.method
+    }
+
+    /// The path, e.g. `/v2/payments`.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The raw query string without the `?`, e.g. `clientReferenceId=1750758552`, if any.
+    pub fn query(&self) -> Option<&str> {
+        self.query.as_deref()
+    }
+
+    /// The operation the request called, if it is one the mock knows.
+    pub fn operation(&self) -> Option<Operation> {
+        Operation::of(&self.method, &self.path)
+    }
+
+    /// A header's value (name matched case-insensitively), as received.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
@@ -85,9 +246,19 @@ impl RecordedRequest {
             .map(|(_, v)| v.as_str())
     }
 
+    /// Every header as received, names in lower case, in order.
+    pub fn headers(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.headers.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    /// The body bytes as received.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
     /// The body as JSON, if it is JSON. It may contain card data (a token's CVC): keep it out
     /// of logs and snapshots, use [`scrubbed_body`](Self::scrubbed_body) there.
-    pub fn body_json(&self) -> Option<Value> {
+    pub fn json(&self) -> Option<Value> {
         serde_json::from_slice(&self.body).ok()
     }
 
@@ -99,11 +270,19 @@ impl RecordedRequest {
 
 impl fmt::Debug for RecordedRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                let hidden = SECRET_HEADERS.contains(&k.as_str());
+                (k.as_str(), if hidden { "[REDACTED]" } else { v.as_str() })
+            })
+            .collect();
         f.debug_struct("RecordedRequest")
             .field("method", &self.method)
             .field("path", &self.path)
-            .field("query", &self.query)
-            .field("headers", &self.headers)
+            .field("query", &self.query.as_deref().map(scrub::mask_text))
+            .field("headers", &headers)
             .field("body", &self.scrubbed_body())
             .finish()
     }
@@ -132,12 +311,8 @@ pub struct DecryptedCard {
 }
 
 struct Scripted {
-    method: String,
-    path: String,
-    status: u16,
-    body: Vec<u8>,
-    headers: Vec<(String, String)>,
-    remaining: usize,
+    operation: Operation,
+    outcome: Outcome,
 }
 
 #[derive(Clone)]
@@ -165,8 +340,9 @@ struct CustomerRecord {
     stored: Vec<Value>,
 }
 
-#[derive(Default)]
 struct State {
+    client_id: String,
+    client_secret: SecretString,
     tokens: HashMap<String, bool>,
     token_requests: usize,
     token_lifetime: u64,
@@ -191,6 +367,7 @@ impl State {
 pub struct MockGateway {
     server: MockServer,
     state: Arc<Mutex<State>>,
+    credentials: Credentials,
     encryption_key: String,
 }
 
@@ -216,8 +393,27 @@ impl MockGateway {
     /// The Callback API Key of the mock's notifications.
     pub const CALLBACK_API_KEY: &'static str = "mock-callback-api-key";
 
-    /// Starts a mock gateway on a free loopback port.
+    /// Starts a mock gateway on a free loopback port that accepts [`CLIENT_ID`](Self::CLIENT_ID)
+    /// and [`CLIENT_SECRET`](Self::CLIENT_SECRET).
     pub async fn start() -> Self {
+        Self::start_with(Credentials::sandbox(Self::CLIENT_ID, Self::CLIENT_SECRET)).await
+    }
+
+    /// Starts a mock gateway that accepts `credentials` (any Client ID and secret you choose)
+    /// instead of the built-in ones; [`credentials`](Self::credentials),
+    /// [`client_builder`](Self::client_builder) and [`client`](Self::client) use them.
+    ///
+    /// ```
+    /// use session_tokenize_client::Credentials;
+    /// use session_tokenize_client::testing::MockGateway;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), session_tokenize_client::Error> {
+    /// let mock = MockGateway::start_with(Credentials::sandbox("my-id", "my-secret")).await;
+    /// mock.client().get_payment_method_configs().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn start_with(credentials: Credentials) -> Self {
         let server = MockServer::start_async().await;
         let key = mock_key();
         let encryption_key = key
@@ -226,8 +422,19 @@ impl MockGateway {
             .map(|der| base64_encode(der.as_bytes()))
             .unwrap_or_default();
         let state = Arc::new(Mutex::new(State {
+            client_id: credentials.client_id().to_owned(),
+            client_secret: credentials.client_secret().clone(),
+            tokens: HashMap::new(),
+            token_requests: 0,
             token_lifetime: 900,
-            ..State::default()
+            idempotency: HashMap::new(),
+            sessions: Vec::new(),
+            customers: Vec::new(),
+            refunds: Vec::new(),
+            scripted: VecDeque::new(),
+            requests: Vec::new(),
+            decrypted: Vec::new(),
+            counter: 0,
         }));
         let handler_state = Arc::clone(&state);
         let base_url = server.base_url();
@@ -243,6 +450,7 @@ impl MockGateway {
         Self {
             server,
             state,
+            credentials,
             encryption_key,
         }
     }
@@ -252,9 +460,9 @@ impl MockGateway {
         self.server.base_url()
     }
 
-    /// Sandbox credentials the mock accepts.
+    /// The credentials the mock accepts.
     pub fn credentials(&self) -> Credentials {
-        Credentials::sandbox(Self::CLIENT_ID, Self::CLIENT_SECRET)
+        self.credentials.clone()
     }
 
     /// A client builder already pointed at the mock, with its credentials and short retry
@@ -262,7 +470,7 @@ impl MockGateway {
     pub fn client_builder(&self) -> ClientBuilder {
         Client::builder(self.credentials())
             .base_url(self.base_url())
-            .retry_delays(Duration::from_millis(1), Duration::from_millis(10))
+            .retry_backoff(Duration::from_millis(1), Duration::from_millis(10))
             .timeout(Duration::from_secs(10))
     }
 
@@ -278,43 +486,16 @@ impl MockGateway {
         &self.encryption_key
     }
 
-    /// The next `times` requests to `method` `path` (exact path, e.g. `/v2/payments`) are
-    /// answered with `status` and Pivot's documented error body for it, before any other
-    /// processing.
-    pub fn fail_next(&self, method: &str, path: &str, status: u16, times: usize) {
-        let (code, message, kind) = documented_error(status);
-        let body = error_body(code, message, kind, Vec::new());
-        lock(&self.state).scripted.push_back(Scripted {
-            method: method.to_ascii_uppercase(),
-            path: path.to_owned(),
-            status,
-            body: body.to_string().into_bytes(),
-            headers: Vec::new(),
-            remaining: times,
-        });
-    }
-
-    /// The next request to `method` `path` is answered with `status`, `headers` and exactly
-    /// `body` (an HTML page, a truncated JSON, a `Retry-After`…).
-    pub fn respond_next(
-        &self,
-        method: &str,
-        path: &str,
-        status: u16,
-        headers: &[(&str, &str)],
-        body: impl Into<Vec<u8>>,
-    ) {
-        lock(&self.state).scripted.push_back(Scripted {
-            method: method.to_ascii_uppercase(),
-            path: path.to_owned(),
-            status,
-            body: body.into(),
-            headers: headers
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
-            remaining: 1,
-        });
+    /// The next call(s) of `operation` (as many as [`Outcome::times`], default one) get
+    /// `outcome` before any other processing: no token check, no idempotency, no state change.
+    /// Outcomes scripted for the same operation are used in order.
+    pub fn script(&self, operation: Operation, outcome: Outcome) {
+        if outcome.times == 0 {
+            return;
+        }
+        lock(&self.state)
+            .scripted
+            .push_back(Scripted { operation, outcome });
     }
 
     /// Revokes every access token issued so far: the next call is answered `401`.
@@ -329,9 +510,10 @@ impl MockGateway {
         lock(&self.state).token_lifetime = seconds;
     }
 
-    /// How many access tokens were requested.
+    /// How many access tokens were requested (the same as
+    /// `hits(Operation::AccessToken)`).
     pub fn token_requests(&self) -> usize {
-        lock(&self.state).token_requests
+        self.hits(Operation::AccessToken)
     }
 
     /// Every request received, oldest first.
@@ -339,12 +521,12 @@ impl MockGateway {
         lock(&self.state).requests.clone()
     }
 
-    /// How many `method` `path` requests were received.
-    pub fn hits(&self, method: &str, path: &str) -> usize {
+    /// How many calls of `operation` were received (scripted answers included).
+    pub fn hits(&self, operation: Operation) -> usize {
         lock(&self.state)
             .requests
             .iter()
-            .filter(|r| r.method.eq_ignore_ascii_case(method) && r.path == path)
+            .filter(|r| r.operation() == Some(operation))
             .count()
     }
 
@@ -493,13 +675,10 @@ fn handle(
         .headers()
         .iter()
         .map(|(k, v)| {
-            let name = k.as_str().to_ascii_lowercase();
-            let value = if name == "x-merchant-secret" || name == "authorization" {
-                "[REDACTED]".to_owned()
-            } else {
-                String::from_utf8_lossy(v.as_bytes()).into_owned()
-            };
-            (name, value)
+            (
+                k.as_str().to_ascii_lowercase(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
         })
         .collect();
     let body = req.body_vec();
@@ -507,22 +686,26 @@ fn handle(
     state.requests.push(RecordedRequest {
         method: method.clone(),
         path: path.clone(),
-        query: query.clone(),
+        query: req.uri().query().map(str::to_owned),
         headers,
         body: body.clone(),
     });
 
+    let operation = Operation::of(&method, &path);
     if let Some(index) = state
         .scripted
         .iter()
-        .position(|s| s.method == method && s.path == path)
+        .position(|s| Some(s.operation) == operation)
     {
-        let reply = {
-            let scripted = &mut state.scripted[index];
-            scripted.remaining = scripted.remaining.saturating_sub(1);
-            raw_response(scripted.status, &scripted.headers, scripted.body.clone())
+        let (reply, done) = {
+            let outcome = &mut state.scripted[index].outcome;
+            outcome.times = outcome.times.saturating_sub(1);
+            (
+                raw_response(outcome.status, &outcome.headers, outcome.body.clone()),
+                outcome.times == 0,
+            )
         };
-        if state.scripted[index].remaining == 0 {
+        if done {
             state.scripted.remove(index);
         }
         return reply;
@@ -722,8 +905,9 @@ fn route(
 
 fn access_token(state: &mut State, header: &dyn Fn(&str) -> Option<String>, body: &[u8]) -> Reply {
     state.token_requests += 1;
-    let id_ok = header("x-merchant-id").as_deref() == Some(MockGateway::CLIENT_ID);
-    let secret_ok = header("x-merchant-secret").as_deref() == Some(MockGateway::CLIENT_SECRET);
+    let id_ok = header("x-merchant-id").as_deref() == Some(state.client_id.as_str());
+    let secret_ok =
+        header("x-merchant-secret").as_deref() == Some(state.client_secret.expose_secret());
     if !(id_ok && secret_ok) {
         return (
             401,

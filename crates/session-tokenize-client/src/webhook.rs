@@ -187,17 +187,22 @@ fn decode<T>(
     ) -> Result<T, serde_path_to_error::Error<serde_json::Error>>,
 ) -> Result<T, Error> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    f(&mut deserializer).map_err(|e| {
+    let value = f(&mut deserializer).map_err(|e| {
         let path = e.path().to_string();
         let message = scrub::mask_text(&e.into_inner().to_string());
-        Error::Decode {
-            path: crate::de::error_path(&path, &message),
+        Error::decode(
+            crate::de::error_path(&path, &message),
             message,
-            status: None,
-            excerpt: scrub::excerpt(body),
-            processed: false,
-        }
-    })
+            None,
+            scrub::excerpt(body),
+            false,
+        )
+    })?;
+    // Bytes after the JSON value (other than whitespace) make the whole body suspect.
+    deserializer
+        .end()
+        .map_err(|e| Error::decode("", e.to_string(), None, scrub::excerpt(body), false))?;
+    Ok(value)
 }
 
 fn decode_value<T: serde::de::DeserializeOwned>(
@@ -208,17 +213,12 @@ fn decode_value<T: serde::de::DeserializeOwned>(
         let path = e.path().to_string();
         let message = scrub::mask_text(&e.into_inner().to_string());
         let inner = crate::de::error_path(&path, &message);
-        Error::Decode {
-            path: if inner.is_empty() {
-                "data".to_owned()
-            } else {
-                format!("data.{inner}")
-            },
-            message,
-            status: None,
-            excerpt: scrub::excerpt(body),
-            processed: false,
-        }
+        let path = if inner.is_empty() {
+            "data".to_owned()
+        } else {
+            format!("data.{inner}")
+        };
+        Error::decode(path, message, None, scrub::excerpt(body), false)
     })
 }
 

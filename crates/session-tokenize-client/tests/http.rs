@@ -18,7 +18,7 @@ use session_tokenize_client::model::refund::{
 };
 use session_tokenize_client::model::session::*;
 use session_tokenize_client::model::{Amount, PageRequest};
-use session_tokenize_client::testing::{MockGateway, RecordedRequest};
+use session_tokenize_client::testing::{MockGateway, Operation, Outcome, RecordedRequest};
 use session_tokenize_client::{Client, Credentials, Error, RequestId};
 
 fn rid(s: &str) -> RequestId {
@@ -74,7 +74,19 @@ fn wire(request: &RecordedRequest) -> Value {
         "x-submerchant-id",
     ] {
         if let Some(value) = request.header(name) {
-            let value = value.replace(env!("CARGO_PKG_VERSION"), "[version]");
+            // The mock records what it received; secrets are checked elsewhere, never
+            // snapshotted.
+            let value = match name {
+                "authorization" => {
+                    assert!(value.starts_with("Bearer mock-token-"), "{value}");
+                    "Bearer [REDACTED]".to_owned()
+                }
+                "x-merchant-secret" => {
+                    assert_eq!(value, MockGateway::CLIENT_SECRET);
+                    "[REDACTED]".to_owned()
+                }
+                _ => value.replace(env!("CARGO_PKG_VERSION"), "[version]"),
+            };
             headers.insert(name.to_owned(), Value::from(value));
         }
     }
@@ -84,9 +96,9 @@ fn wire(request: &RecordedRequest) -> Value {
         body["paymentMethod"]["card"]["token"] = json!("[stored card token]");
     }
     let mut value = json!({
-        "method": request.method,
-        "path": request.path,
-        "query": request.query,
+        "method": request.method(),
+        "path": request.path(),
+        "query": request.query(),
         "headers": headers,
         "body": body,
     });
@@ -274,7 +286,7 @@ async fn the_four_saved_card_flows_run_end_to_end() {
     let writes: Vec<Value> = mock
         .requests()
         .iter()
-        .filter(|r| r.method == "POST")
+        .filter(|r| r.method() == "POST")
         .map(wire)
         .collect();
     insta::assert_json_snapshot!("saved_card_flows_on_the_wire", writes);
@@ -478,15 +490,15 @@ async fn many_concurrent_calls_fetch_one_token() {
         result.unwrap().unwrap();
     }
     assert_eq!(mock.token_requests(), 1);
-    assert_eq!(mock.hits("GET", "/v2/payment-method-configs"), 16);
+    assert_eq!(mock.hits(Operation::GetPaymentMethodConfigs), 16);
     let token_request = mock
         .requests()
         .into_iter()
-        .find(|r| r.path == "/v1/access-token")
+        .find(|r| r.path() == "/v1/access-token")
         .unwrap();
     // The documented token request: merchant headers and the client_credentials body.
     assert_eq!(
-        token_request.body_json().unwrap(),
+        token_request.json().unwrap(),
         fixture_json("access-token-request.json")
     );
     insta::assert_json_snapshot!("access_token_request_on_the_wire", wire(&token_request));
@@ -514,7 +526,7 @@ async fn the_token_is_refreshed_sixty_seconds_before_expiry_by_the_injected_cloc
     let tokens: Vec<String> = mock
         .requests()
         .iter()
-        .filter(|r| r.path == "/v2/payment-method-configs")
+        .filter(|r| r.path() == "/v2/payment-method-configs")
         .map(|r| r.header("authorization").unwrap().to_owned())
         .collect();
     assert_eq!(tokens.len(), 3);
@@ -528,13 +540,16 @@ async fn a_rejected_token_is_replaced_once_then_the_error_surfaces() {
     mock.expire_access_tokens();
     client.get_payment_method_configs().await.unwrap();
     assert_eq!(mock.token_requests(), 2);
-    assert_eq!(mock.hits("GET", "/v2/payment-method-configs"), 3);
+    assert_eq!(mock.hits(Operation::GetPaymentMethodConfigs), 3);
 
     // A gateway that keeps answering 401 gets exactly one retry, then the error.
-    mock.fail_next("GET", "/v2/payment-method-configs", 401, 2);
+    mock.script(
+        Operation::GetPaymentMethodConfigs,
+        Outcome::error(401).times(2),
+    );
     let err = client.get_payment_method_configs().await.unwrap_err();
     assert_eq!(err.provider_code(), Some("credentials_invalid"));
-    assert_eq!(mock.hits("GET", "/v2/payment-method-configs"), 5);
+    assert_eq!(mock.hits(Operation::GetPaymentMethodConfigs), 5);
 }
 
 #[tokio::test]
@@ -547,7 +562,7 @@ async fn wrong_credentials_fail_at_the_token_endpoint_without_retries() {
     let err = client.get_payment_method_configs().await.unwrap_err();
     assert_eq!(err.provider_code(), Some("credentials_invalid"));
     assert_eq!(mock.token_requests(), 1);
-    assert_eq!(mock.hits("GET", "/v2/payment-method-configs"), 0);
+    assert_eq!(mock.hits(Operation::GetPaymentMethodConfigs), 0);
     assert!(!format!("{err:?} {err}").contains("wrong-secret"));
 }
 
@@ -559,7 +574,7 @@ async fn wrong_credentials_fail_at_the_token_endpoint_without_retries() {
 async fn a_create_retried_after_a_503_reuses_its_request_id() {
     let mock = MockGateway::start().await;
     let client = mock.client();
-    mock.fail_next("POST", "/v2/payments", 503, 1);
+    mock.script(Operation::CreatePaymentSession, Outcome::error(503));
     let session = client
         .create_payment_session(&api_session("RETRY1"))
         .await
@@ -567,7 +582,7 @@ async fn a_create_retried_after_a_503_reuses_its_request_id() {
     let creates: Vec<RecordedRequest> = mock
         .requests()
         .into_iter()
-        .filter(|r| r.method == "POST" && r.path == "/v2/payments")
+        .filter(|r| r.method() == "POST" && r.path() == "/v2/payments")
         .collect();
     assert_eq!(creates.len(), 2);
     let first = creates[0].header("x-request-id").unwrap();
@@ -586,7 +601,10 @@ async fn a_create_retried_after_a_503_reuses_its_request_id() {
 async fn an_unresolved_create_is_ambiguous_and_safe_to_resend_with_the_same_id() {
     let mock = MockGateway::start().await;
     let client = mock.client();
-    mock.fail_next("POST", "/v2/payments", 500, 3);
+    mock.script(
+        Operation::CreatePaymentSession,
+        Outcome::error(500).times(3),
+    );
     let request = api_session("AMBIG1").request_id(rid("AMBIGUOUSREQUEST0001"));
     let err = client.create_payment_session(&request).await.unwrap_err();
     assert!(matches!(err, Error::Ambiguous { .. }), "{err:?}");
@@ -598,7 +616,7 @@ async fn an_unresolved_create_is_ambiguous_and_safe_to_resend_with_the_same_id()
     );
     assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
     assert_eq!(
-        mock.hits("POST", "/v2/payments"),
+        mock.hits(Operation::CreatePaymentSession),
         3,
         "1 attempt + 2 retries"
     );
@@ -630,8 +648,10 @@ async fn cancel_capture_and_refund_are_never_retried_after_a_5xx() {
         .await
         .unwrap();
 
-    let path = format!("/v2/payments/{}/cancel", session.id);
-    mock.fail_next("POST", &path, 503, 3);
+    mock.script(
+        Operation::CancelPaymentSession,
+        Outcome::error(503).times(3),
+    );
     let err = client
         .cancel_payment_session(&session.id, CancellationReason::VoidSession)
         .await
@@ -639,18 +659,20 @@ async fn cancel_capture_and_refund_are_never_retried_after_a_5xx() {
     assert!(matches!(err, Error::Ambiguous { .. }), "{err:?}");
     assert!(err.may_have_been_processed());
     assert!(!err.is_retryable(), "no idempotency key: reconcile first");
-    assert_eq!(mock.hits("POST", &path), 1);
+    assert_eq!(mock.hits(Operation::CancelPaymentSession), 1);
 
-    let path = format!("/v2/payments/{}/capture", session.id);
-    mock.fail_next("POST", &path, 502, 3);
+    mock.script(
+        Operation::CapturePaymentSession,
+        Outcome::error(502).times(3),
+    );
     let err = client
         .capture_payment_session(&session.id, &CapturePaymentSession::new(true))
         .await
         .unwrap_err();
     assert!(err.may_have_been_processed());
-    assert_eq!(mock.hits("POST", &path), 1);
+    assert_eq!(mock.hits(Operation::CapturePaymentSession), 1);
 
-    mock.fail_next("POST", "/v1/refunds", 504, 3);
+    mock.script(Operation::CreateRefund, Outcome::error(504).times(3));
     let err = client
         .create_refund(&CreateRefund::full(
             "REF1",
@@ -661,7 +683,7 @@ async fn cancel_capture_and_refund_are_never_retried_after_a_5xx() {
         .unwrap_err();
     assert!(err.may_have_been_processed());
     assert_eq!(err.request_id(), None);
-    assert_eq!(mock.hits("POST", "/v1/refunds"), 1);
+    assert_eq!(mock.hits(Operation::CreateRefund), 1);
 }
 
 #[tokio::test]
@@ -670,16 +692,16 @@ async fn reads_retry_on_5xx_and_honour_retry_after() {
     let client = mock.client();
     client.get_payment_method_configs().await.unwrap();
 
-    mock.fail_next("GET", "/v2/payment-method-configs", 503, 2);
+    mock.script(
+        Operation::GetPaymentMethodConfigs,
+        Outcome::error(503).times(2),
+    );
     client.get_payment_method_configs().await.unwrap();
-    assert_eq!(mock.hits("GET", "/v2/payment-method-configs"), 4);
+    assert_eq!(mock.hits(Operation::GetPaymentMethodConfigs), 4);
 
-    mock.respond_next(
-        "GET",
-        "/v2/payment-method-configs",
-        429,
-        &[("retry-after", "1")],
-        r#"{"code":"frequency_above_limit","message":"slow down","error":{"type":"API_ERROR"}}"#,
+    mock.script(
+        Operation::GetPaymentMethodConfigs,
+        Outcome::respond(429, r#"{"code":"frequency_above_limit","message":"slow down","error":{"type":"API_ERROR"}}"#).header("retry-after", "1"),
     );
     let started = Instant::now();
     client.get_payment_method_configs().await.unwrap();
@@ -689,14 +711,11 @@ async fn reads_retry_on_5xx_and_honour_retry_after() {
     );
 
     // A wait longer than the client accepts ends the retries with the rate-limit error.
-    mock.respond_next(
-        "GET",
-        "/v2/payment-method-configs",
-        429,
-        &[("retry-after", "120")],
-        r#"{"code":"frequency_above_limit","message":"slow down","error":{"type":"API_ERROR"}}"#,
+    mock.script(
+        Operation::GetPaymentMethodConfigs,
+        Outcome::respond(429, r#"{"code":"frequency_above_limit","message":"slow down","error":{"type":"API_ERROR"}}"#).header("retry-after", "120"),
     );
-    let before = mock.hits("GET", "/v2/payment-method-configs");
+    let before = mock.hits(Operation::GetPaymentMethodConfigs);
     let err = client.get_payment_method_configs().await.unwrap_err();
     assert_eq!(err.provider_code(), Some("frequency_above_limit"));
     assert!(err.is_retryable());
@@ -704,10 +723,13 @@ async fn reads_retry_on_5xx_and_honour_retry_after() {
         err.as_provider().unwrap().retry_after,
         Some(Duration::from_secs(120))
     );
-    assert_eq!(mock.hits("GET", "/v2/payment-method-configs"), before + 1);
+    assert_eq!(mock.hits(Operation::GetPaymentMethodConfigs), before + 1);
 
     // Exhausted read retries surface the gateway error itself.
-    mock.fail_next("GET", "/v2/payment-method-configs", 503, 3);
+    mock.script(
+        Operation::GetPaymentMethodConfigs,
+        Outcome::error(503).times(3),
+    );
     let err = client.get_payment_method_configs().await.unwrap_err();
     assert_eq!(err.provider_code(), Some("service_unavailable"));
     assert!(!err.may_have_been_processed());
@@ -739,7 +761,7 @@ async fn timeouts_are_ambiguous_for_writes_and_transport_errors_for_reads() {
     let client = Client::builder(Credentials::sandbox("id", "secret"))
         .base_url(server.base_url())
         .timeout(Duration::from_millis(150))
-        .retry_delays(Duration::from_millis(1), Duration::from_millis(5))
+        .retry_backoff(Duration::from_millis(1), Duration::from_millis(5))
         .build()
         .unwrap();
 
@@ -784,7 +806,7 @@ async fn a_refused_connection_is_a_transport_error_that_sent_nothing() {
     let client = Client::builder(Credentials::sandbox("id", "secret"))
         .base_url(format!("http://127.0.0.1:{port}"))
         .max_retries(1)
-        .retry_delays(Duration::from_millis(1), Duration::from_millis(2))
+        .retry_backoff(Duration::from_millis(1), Duration::from_millis(2))
         .build()
         .unwrap();
     let err = client
@@ -824,7 +846,7 @@ async fn the_sub_merchant_header_and_user_agent_are_sent() {
     let call = mock
         .requests()
         .into_iter()
-        .find(|r| r.path == "/v2/payment-method-configs")
+        .find(|r| r.path() == "/v2/payment-method-configs")
         .unwrap();
     assert_eq!(
         call.header("x-submerchant-id"),
@@ -854,97 +876,91 @@ fn session_body(mut data: Value) -> String {
 async fn bad_bodies_become_typed_errors_naming_the_field() {
     let mock = MockGateway::start().await;
     let client = mock.client_builder().max_retries(0).build().unwrap();
-    let path = "/v2/payments/s1";
 
-    mock.respond_next(
-        "GET",
-        path,
-        502,
-        &[("content-type", "text/html")],
-        "<html><body><h1>502 Bad Gateway</h1></body></html>",
+    mock.script(
+        Operation::GetPaymentSession,
+        Outcome::respond(502, "<html><body><h1>502 Bad Gateway</h1></body></html>")
+            .header("content-type", "text/html"),
     );
     let err = client.get_payment_session("s1").await.unwrap_err();
     let provider = err.as_provider().unwrap();
     assert_eq!(provider.code, None);
     assert!(provider.body_excerpt.contains("502 Bad Gateway"));
 
-    mock.respond_next("GET", path, 200, &[], "");
+    mock.script(Operation::GetPaymentSession, Outcome::respond(200, ""));
     let err = client.get_payment_session("s1").await.unwrap_err();
     assert!(
-        matches!(&err, Error::Decode { path, .. } if path.is_empty()),
+        matches!(&err, Error::Decode(d) if d.path.is_empty()),
         "{err:?}"
     );
 
-    mock.respond_next(
-        "GET",
-        path,
-        200,
-        &[],
-        r#"{"code":"00","data":{"id":"s1","status":"PA"#,
+    mock.script(
+        Operation::GetPaymentSession,
+        Outcome::respond(200, r#"{"code":"00","data":{"id":"s1","status":"PA"#),
     );
     let err = client.get_payment_session("s1").await.unwrap_err();
-    assert!(matches!(&err, Error::Decode { .. }), "{err:?}");
+    assert!(matches!(&err, Error::Decode(_)), "{err:?}");
 
-    mock.respond_next(
-        "GET",
-        path,
-        200,
-        &[],
-        session_body(
-            json!({"status": "PAID", "amount": {"value": "ten thousand", "currency": "IDR"}}),
+    mock.script(
+        Operation::GetPaymentSession,
+        Outcome::respond(
+            200,
+            session_body(
+                json!({"status": "PAID", "amount": {"value": "ten thousand", "currency": "IDR"}}),
+            ),
         ),
     );
     let err = client.get_payment_session("s1").await.unwrap_err();
     match &err {
-        Error::Decode { path, status, .. } => {
-            assert_eq!(path, "data.amount.value");
-            assert_eq!(status.map(|s| s.as_u16()), Some(200));
+        Error::Decode(d) => {
+            assert_eq!(d.path, "data.amount.value");
+            assert_eq!(d.status.map(|s| s.as_u16()), Some(200));
         }
         other => panic!("{other:?}"),
     }
     assert!(!err.may_have_been_processed(), "a read changes nothing");
 
-    mock.respond_next(
-        "GET",
-        path,
-        200,
-        &[],
-        session_body(json!({"status": "PAID", "chargeDetails": [{"id": "c1", "status": 7}]})),
+    mock.script(
+        Operation::GetPaymentSession,
+        Outcome::respond(
+            200,
+            session_body(json!({"status": "PAID", "chargeDetails": [{"id": "c1", "status": 7}]})),
+        ),
     );
     let err = client.get_payment_session("s1").await.unwrap_err();
     assert!(
-        matches!(&err, Error::Decode { path, .. } if path == "data.chargeDetails[0].status"),
+        matches!(&err, Error::Decode(d) if d.path == "data.chargeDetails[0].status"),
         "{err:?}"
     );
 
-    mock.respond_next(
-        "GET",
-        path,
-        200,
-        &[],
-        r#"{"code":"00","message":"Success","data":null}"#,
+    mock.script(
+        Operation::GetPaymentSession,
+        Outcome::respond(200, r#"{"code":"00","message":"Success","data":null}"#),
     );
     let err = client.get_payment_session("s1").await.unwrap_err();
     assert!(
-        matches!(&err, Error::Decode { path, .. } if path == "data"),
+        matches!(&err, Error::Decode(d) if d.path == "data"),
         "{err:?}"
     );
 
-    mock.respond_next("GET", path, 200, &[], "<html>maintenance</html>");
+    mock.script(
+        Operation::GetPaymentSession,
+        Outcome::respond(200, "<html>maintenance</html>"),
+    );
     let err = client.get_payment_session("s1").await.unwrap_err();
-    assert!(matches!(&err, Error::Decode { .. }), "{err:?}");
+    assert!(matches!(&err, Error::Decode(_)), "{err:?}");
 
     // Unknown values are kept and never read as success.
-    mock.respond_next(
-        "GET",
-        path,
-        200,
-        &[],
-        session_body(json!({
-            "status": "SETTLED",
-            "mode": "HYBRID",
-            "chargeDetails": [{"id": "c1", "status": "SETTLED", "failureCode": "NEW_CODE"}]
-        })),
+    mock.script(
+        Operation::GetPaymentSession,
+        Outcome::respond(
+            200,
+            session_body(json!({
+                "status": "SETTLED",
+                "mode": "HYBRID",
+                "chargeDetails": [{"id": "c1", "status": "SETTLED", "failureCode": "NEW_CODE"}]
+            })),
+        ),
     );
     let session = client.get_payment_session("s1").await.unwrap();
     assert_eq!(
@@ -961,12 +977,9 @@ async fn bad_bodies_become_typed_errors_naming_the_field() {
     );
 
     // A list answered with `data: null` is an empty list, not an error.
-    mock.respond_next(
-        "GET",
-        "/v2/payments",
-        200,
-        &[],
-        r#"{"code":"00","message":"Success","data":null}"#,
+    mock.script(
+        Operation::ListPaymentSessions,
+        Outcome::respond(200, r#"{"code":"00","message":"Success","data":null}"#),
     );
     let none = client
         .get_payment_sessions_by_reference("NOPE")
@@ -975,12 +988,9 @@ async fn bad_bodies_become_typed_errors_naming_the_field() {
     assert!(none.items.is_empty());
 
     // A success status with an error code is an error.
-    mock.respond_next(
-        "GET",
-        path,
-        200,
-        &[],
-        r#"{"code":"internal_error","message":"oops"}"#,
+    mock.script(
+        Operation::GetPaymentSession,
+        Outcome::respond(200, r#"{"code":"internal_error","message":"oops"}"#),
     );
     let err = client.get_payment_session("s1").await.unwrap_err();
     assert_eq!(err.provider_code(), Some("internal_error"));
@@ -990,24 +1000,21 @@ async fn bad_bodies_become_typed_errors_naming_the_field() {
 async fn an_undecodable_answer_to_a_create_may_have_been_processed() {
     let mock = MockGateway::start().await;
     let client = mock.client();
-    mock.respond_next(
-        "POST",
-        "/v2/payments",
-        200,
-        &[],
-        r#"{"code":"00","data":{"status":"PAID"}}"#,
+    mock.script(
+        Operation::CreatePaymentSession,
+        Outcome::respond(200, r#"{"code":"00","data":{"status":"PAID"}}"#),
     );
     let err = client
         .create_payment_session(&api_session("UNREAD1"))
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, Error::Decode { path, .. } if path == "data.id"),
+        matches!(&err, Error::Decode(d) if d.path == "data.id"),
         "{err:?}"
     );
     assert!(err.may_have_been_processed());
     assert_eq!(
-        mock.hits("POST", "/v2/payments"),
+        mock.hits(Operation::CreatePaymentSession),
         1,
         "decode errors are not retried"
     );

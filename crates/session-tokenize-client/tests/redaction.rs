@@ -12,7 +12,7 @@ use common::*;
 use session_tokenize_client::card::{CardData, CardDetails, Cvc};
 use session_tokenize_client::model::Amount;
 use session_tokenize_client::model::session::*;
-use session_tokenize_client::testing::MockGateway;
+use session_tokenize_client::testing::{MockGateway, Operation, Outcome};
 use session_tokenize_client::{Client, Credentials};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
@@ -108,35 +108,29 @@ async fn secrets_and_card_data_never_reach_logs_debug_or_errors() {
     let charged = client.create_payment_session(&saved).await.unwrap();
 
     // Failures that echo card data back: a gateway page with the PAN, a 400 with the CVC.
-    mock.respond_next(
-        "GET",
-        "/v2/payments/x",
-        502,
-        &[],
-        format!("<html>upstream said card {PAN} cvc={CVC} Bearer mock-token-1</html>"),
+    mock.script(
+        Operation::GetPaymentSession,
+        Outcome::respond(
+            502,
+            format!("<html>upstream said card {PAN} cvc={CVC} Bearer mock-token-1</html>"),
+        ),
     );
     let gateway_error = client.get_payment_session("x").await.unwrap_err();
-    mock.respond_next(
-        "POST",
-        "/v2/payments",
-        400,
-        &[],
-        format!(r#"{{"code":"api_validation_error","message":"bad card {PAN}","error":{{"details":[{{"field":"cvc","message":"cvc={CVC} is wrong"}}]}},"data":{{"paymentMethod":{{"card":{{"number":"{PAN}","cvc":"{CVC}","token":"{token}"}}}}}}}}"#),
+    mock.script(
+        Operation::CreatePaymentSession,
+        Outcome::respond(400, format!(r#"{{"code":"api_validation_error","message":"bad card {PAN}","error":{{"details":[{{"field":"cvc","message":"cvc={CVC} is wrong"}}]}},"data":{{"paymentMethod":{{"card":{{"number":"{PAN}","cvc":"{CVC}","token":"{token}"}}}}}}}}"#)),
     );
     let validation_error = client.create_payment_session(&saved).await.unwrap_err();
 
     // A field of the wrong type whose value is a card number.
-    mock.respond_next(
-        "GET",
-        "/v2/payments/y",
-        200,
-        &[],
-        format!(r#"{{"code":"00","data":{{"id":"y","status":"PAID","amount":{{"value":"{PAN}x","currency":"IDR"}}}}}}"#),
+    mock.script(
+        Operation::GetPaymentSession,
+        Outcome::respond(200, format!(r#"{{"code":"00","data":{{"id":"y","status":"PAID","amount":{{"value":"{PAN}x","currency":"IDR"}}}}}}"#)),
     );
     let decode_error = client.get_payment_session("y").await.unwrap_err();
     assert!(matches!(
         decode_error,
-        session_tokenize_client::Error::Decode { .. }
+        session_tokenize_client::Error::Decode(_)
     ));
 
     // Wrong credentials: the secret must not leak through the token error either.

@@ -109,7 +109,7 @@ fn broken_bodies_are_typed_errors_naming_the_field() {
     for (body, expected_path) in cases {
         let request = sign_notification(KEY, body.to_vec());
         match verifier.verify(&request) {
-            Err(Error::Decode { path, .. }) => assert_eq!(path, expected_path, "{body:?}"),
+            Err(Error::Decode(d)) => assert_eq!(d.path, expected_path, "{body:?}"),
             other => panic!("{other:?}"),
         }
     }
@@ -119,7 +119,7 @@ fn broken_bodies_are_typed_errors_naming_the_field() {
     );
     assert!(matches!(
         verifier.verify(&missing_status),
-        Err(Error::Decode { path, .. }) if path == "data.status"
+        Err(Error::Decode(d)) if d.path == "data.status"
     ));
 }
 

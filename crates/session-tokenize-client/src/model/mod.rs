@@ -242,6 +242,27 @@ pub struct Page<T> {
     pub pagination: Option<Pagination>,
 }
 
+impl<T: serde::de::DeserializeOwned> Page<T> {
+    /// Decodes a list answer (sessions, charges or refunds) from its HTTP status and body with
+    /// the decoder the [`Client`](crate::Client) uses; a missing or `null` `data` is an empty
+    /// page. Errors as in [`PaymentSession::from_response`](session::PaymentSession::from_response).
+    ///
+    /// ```
+    /// use http::StatusCode;
+    /// use session_tokenize_client::model::Page;
+    /// use session_tokenize_client::model::refund::Refund;
+    ///
+    /// let body = br#"{"code":"00","data":null,"pagination":{"page":1,"perPage":20,"totalItems":0,"totalPages":0}}"#;
+    /// let page = Page::<Refund>::from_response(StatusCode::OK, body)?;
+    /// assert!(page.items.is_empty() && !page.has_more());
+    /// # Ok::<(), session_tokenize_client::Error>(())
+    /// ```
+    pub fn from_response(status: http::StatusCode, body: &[u8]) -> Result<Self, Error> {
+        crate::decode::standalone::<Vec<T>>(status, body, true)
+            .map(|(items, pagination)| Page { items, pagination })
+    }
+}
+
 impl<T> Page<T> {
     /// Whether a later page exists, according to the pagination Pivot sent.
     pub fn has_more(&self) -> bool {

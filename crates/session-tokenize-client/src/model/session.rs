@@ -2045,6 +2045,30 @@ pub struct PaymentSession {
 }
 
 impl PaymentSession {
+    /// Decodes a Payment Session answer (create, confirm, retrieve, cancel) from its HTTP status and body with the decoder the
+    /// [`Client`](crate::Client) uses: an error answer (a non-2xx status, or a `code` other
+    /// than `"00"`) is [`Error::Provider`](crate::Error::Provider), a body that does not decode
+    /// is [`Error::Decode`](crate::Error::Decode) naming the failing field.
+    ///
+    /// ```
+    /// use http::StatusCode;
+    /// use session_tokenize_client::model::session::{PaymentSession, PaymentSessionStatus};
+    ///
+    /// let body = br#"{"code":"00","message":"Success","data":{"id":"bca0b57a-391e-4f6f-bfef-8cd37492ee5b","status":"PAID"}}"#;
+    /// let session = PaymentSession::from_response(StatusCode::OK, body)?;
+    /// assert_eq!(session.status, PaymentSessionStatus::Paid);
+    ///
+    /// let error = PaymentSession::from_response(StatusCode::NOT_FOUND, br#"{"code":"resource_missing"}"#)
+    ///     .unwrap_err();
+    /// assert_eq!(error.provider_code(), Some("resource_missing"));
+    /// # Ok::<(), session_tokenize_client::Error>(())
+    /// ```
+    pub fn from_response(status: http::StatusCode, body: &[u8]) -> Result<Self, crate::Error> {
+        crate::decode::standalone::<Self>(status, body, false).map(|(data, _)| data)
+    }
+}
+
+impl PaymentSession {
     /// Whether the session is paid (status `PAID`).
     pub fn is_paid(&self) -> bool {
         self.status.is_paid()
@@ -2424,6 +2448,16 @@ pub struct Capture {
     /// Last updated.
     #[serde(default, deserialize_with = "crate::de::opt_timestamp")]
     pub updated_at: Option<OffsetDateTime>,
+}
+
+impl Capture {
+    /// Decodes a capture answer (`POST /v2/payments/{id}/capture`) from its HTTP status and body with the decoder the
+    /// [`Client`](crate::Client) uses: an error answer (a non-2xx status, or a `code` other
+    /// than `"00"`) is [`Error::Provider`](crate::Error::Provider), a body that does not decode
+    /// is [`Error::Decode`](crate::Error::Decode) naming the failing field.
+    pub fn from_response(status: http::StatusCode, body: &[u8]) -> Result<Self, crate::Error> {
+        crate::decode::standalone::<Self>(status, body, false).map(|(data, _)| data)
+    }
 }
 
 #[cfg(test)]
