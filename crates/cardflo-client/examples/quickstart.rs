@@ -34,8 +34,7 @@ async fn main() -> Result<(), Error> {
                 Outcome::Redirect {
                     url: "https://gateway.example/3ds/challenge".to_owned(),
                 },
-            )
-            .await;
+            );
             println!(
                 "no CARDFLO_* credentials in the environment: using the mock gateway at {}",
                 mock.base_url()

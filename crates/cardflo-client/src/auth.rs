@@ -115,6 +115,12 @@ impl Connector {
         self.shared_secret.is_some()
     }
 
+    /// The shared secret, for the mock gateway's independent check.
+    #[cfg(feature = "testing")]
+    pub(crate) fn shared_secret_ref(&self) -> Option<&SecretString> {
+        self.shared_secret.as_ref()
+    }
+
     /// The `X-Signature` of a request, when signing is enabled.
     pub(crate) fn sign(
         &self,

@@ -9,19 +9,20 @@ use http::{HeaderValue, Method, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 use tracing::Instrument;
 use url::Url;
 
 use crate::auth::{CONTENT_TYPE, Connector, Credentials};
-use crate::error::{AmbiguousError, AmbiguousReason, DecodeError, Error, ProviderError};
+use crate::error::{AmbiguousError, AmbiguousReason, Error};
 use crate::model::{
-    CaptureRequest, ContinueScheduleRequest, DebitRequest, DeregisterRequest, ErrorCode,
+    CaptureRequest, ContinueScheduleRequest, DebitRequest, DeregisterRequest,
     IncrementalAuthorizationRequest, OptionsRequest, OptionsResponse, PayoutRequest,
     PreauthorizeRequest, Reconciliation, RefundRequest, RegisterRequest, ScheduleResponse,
     StartScheduleRequest, StatusResponse, TransactionRequest, TransactionResponse,
     UpdateScheduleRequest, VoidRequest,
 };
+use crate::operation::Operation;
+use crate::response::{self, Context};
 use crate::{scrub, validate};
 
 const _: () = {
@@ -37,7 +38,13 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default time for a whole request, answer included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default number of retries of read-only calls.
-pub const DEFAULT_MAX_RETRIES: usize = 2;
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// Default first delay of the retry backoff.
+pub const DEFAULT_RETRY_MIN_DELAY: Duration = Duration::from_millis(200);
+/// Default longest delay of the retry backoff.
+pub const DEFAULT_RETRY_MAX_DELAY: Duration = Duration::from_secs(10);
+/// Default largest answer body read (4 MiB); see [`ClientBuilder::max_response_bytes`].
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 
 /// The source of the current time (the `Date` header, `Retry-After` dates).
 pub type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
@@ -51,9 +58,11 @@ pub struct ClientBuilder {
     timeout: Duration,
     http_client: Option<reqwest::Client>,
     clock: Clock,
-    max_retries: usize,
-    retry_base_delay: Duration,
+    max_retries: u32,
+    retry_min_delay: Duration,
+    retry_max_delay: Duration,
     max_retry_after: Duration,
+    max_response_bytes: usize,
     user_agent_suffix: Option<String>,
 }
 
@@ -102,16 +111,28 @@ impl ClientBuilder {
     /// connection error, a 429 or a 5xx (default 2). Payment and schedule-changing calls are
     /// never retried.
     #[must_use]
-    pub fn max_retries(mut self, max_retries: usize) -> Self {
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.max_retries = max_retries;
         self
     }
 
-    /// The first delay of the jittered exponential backoff between retries (default 200 ms,
-    /// capped at 10 s). A `Retry-After` from the gateway takes precedence.
+    /// The delays of the jittered exponential backoff between retries: the first one is
+    /// `min_delay`, each next one doubles, none exceeds `max_delay` (default 200 ms and 10 s).
+    /// A `Retry-After` from the gateway takes precedence.
     #[must_use]
-    pub fn retry_base_delay(mut self, delay: Duration) -> Self {
-        self.retry_base_delay = delay;
+    pub fn retry_backoff(mut self, min_delay: Duration, max_delay: Duration) -> Self {
+        self.retry_min_delay = min_delay;
+        self.retry_max_delay = max_delay.max(min_delay);
+        self
+    }
+
+    /// The largest answer body the client reads (default 4 MiB, [`DEFAULT_MAX_RESPONSE_BYTES`]).
+    /// A larger `Content-Length` is refused before reading; otherwise reading stops as soon as
+    /// the limit is passed and the connection is dropped. Either way the call fails with
+    /// [`Error::ResponseTooLarge`] (which, for a payment call, may have been processed).
+    #[must_use]
+    pub fn max_response_bytes(mut self, max_response_bytes: usize) -> Self {
+        self.max_response_bytes = max_response_bytes;
         self
     }
 
@@ -171,8 +192,10 @@ impl ClientBuilder {
                 clock: self.clock,
                 timeout: self.timeout,
                 max_retries: self.max_retries,
-                retry_base_delay: self.retry_base_delay,
+                retry_min_delay: self.retry_min_delay,
+                retry_max_delay: self.retry_max_delay,
                 max_retry_after: self.max_retry_after,
+                max_response_bytes: self.max_response_bytes,
                 user_agent,
             }),
             connector: self.connector,
@@ -189,6 +212,7 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("max_retries", &self.max_retries)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -200,18 +224,19 @@ struct Inner {
     authorization: SecretString,
     clock: Clock,
     timeout: Duration,
-    max_retries: usize,
-    retry_base_delay: Duration,
+    max_retries: u32,
+    retry_min_delay: Duration,
+    retry_max_delay: Duration,
     max_retry_after: Duration,
+    max_response_bytes: usize,
     user_agent: String,
 }
 
 /// A client of the Cardflo Transaction API for one connector. Cheap to clone, `Send + Sync`.
 ///
 /// ```no_run
-/// use cardflo_client::{Amount, Client, auth::{Connector, Credentials}};
+/// use cardflo_client::{Amount, Client, SecretString, auth::{Connector, Credentials}};
 /// use cardflo_client::model::{DebitRequest, TransactionOutcome};
-/// use secrecy::SecretString;
 ///
 /// # async fn run() -> Result<(), cardflo_client::Error> {
 /// let client = Client::builder(
@@ -245,23 +270,30 @@ impl fmt::Debug for Client {
     }
 }
 
-/// Whether a call changes state at the gateway (never retried; failures after sending are
-/// ambiguous) or only reads (retried; failures are transport errors).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Mutating,
-    ReadOnly,
-}
-
+/// One call: the operation, its path below the base URL, and its serialized body.
 struct Call<'a> {
-    operation: &'static str,
-    method: Method,
+    operation: Operation,
     segments: Vec<&'a str>,
     body: Vec<u8>,
-    kind: Kind,
     merchant_transaction_id: Option<&'a str>,
 }
 
+impl<'a> Call<'a> {
+    fn new(operation: Operation, segments: Vec<&'a str>, body: Vec<u8>) -> Self {
+        Self {
+            operation,
+            segments,
+            body,
+            merchant_transaction_id: None,
+        }
+    }
+
+    fn context(&self) -> Context<'a> {
+        Context::new(self.operation, self.merchant_transaction_id)
+    }
+}
+
+/// A successful answer's status and body.
 struct Answer {
     status: StatusCode,
     body: Vec<u8>,
@@ -272,8 +304,7 @@ impl Client {
     /// other connectors with the same credentials.
     ///
     /// ```
-    /// use cardflo_client::{Client, auth::{Connector, Credentials}};
-    /// use secrecy::SecretString;
+    /// use cardflo_client::{Client, SecretString, auth::{Connector, Credentials}};
     /// use std::time::Duration;
     ///
     /// let client = Client::builder(
@@ -282,6 +313,7 @@ impl Client {
     /// )
     /// .base_url("https://gateway.cardflo.io/api/v3")
     /// .timeout(Duration::from_secs(30))
+    /// .max_response_bytes(1024 * 1024)
     /// .build()?;
     /// assert_eq!(client.api_key(), "my-api-key");
     /// # Ok::<(), cardflo_client::Error>(())
@@ -296,8 +328,10 @@ impl Client {
             http_client: None,
             clock: Arc::new(SystemTime::now),
             max_retries: DEFAULT_MAX_RETRIES,
-            retry_base_delay: Duration::from_millis(200),
+            retry_min_delay: DEFAULT_RETRY_MIN_DELAY,
+            retry_max_delay: DEFAULT_RETRY_MAX_DELAY,
             max_retry_after: Duration::from_secs(30),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             user_agent_suffix: None,
         }
     }
@@ -306,8 +340,7 @@ impl Client {
     /// connection pool, another API key (and shared secret). Cheap.
     ///
     /// ```
-    /// # use cardflo_client::{Client, auth::{Connector, Credentials}};
-    /// # use secrecy::SecretString;
+    /// # use cardflo_client::{Client, SecretString, auth::{Connector, Credentials}};
     /// # let client = Client::builder(Credentials::new("u", SecretString::from("p")), Connector::new("card-eur")).build()?;
     /// let sepa = client.connector(Connector::new("sepa-eur").shared_secret(SecretString::from("sepa-secret")));
     /// assert_eq!(sepa.api_key(), "sepa-eur");
@@ -351,7 +384,47 @@ impl Client {
     /// # }
     /// ```
     pub async fn debit(&self, request: &DebitRequest) -> Result<TransactionResponse, Error> {
-        self.transaction(request).await
+        self.execute(self.transaction_call(request)?).await
+    }
+
+    /// The exact HTTP request [`debit`](Self::debit) would send now, without sending it: method,
+    /// URL, every header (`Authorization`, `Date`, `X-Date`, `X-Signature`, `Content-Type`,
+    /// `Accept`, `User-Agent`) and the body bytes. [`debit`](Self::debit) sends what this
+    /// builds (with the clock's time of the call), so a snapshot of it is a snapshot of the
+    /// wire. The `Authorization` value is marked sensitive, so `Debug` of the request hides it.
+    ///
+    /// ```
+    /// use cardflo_client::{Amount, Client, SecretString, auth::{Connector, Credentials}};
+    /// use cardflo_client::model::DebitRequest;
+    /// use std::time::{Duration, UNIX_EPOCH};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), cardflo_client::Error> {
+    /// let client = Client::builder(
+    ///     Credentials::new("anyApiUser", SecretString::from("myPassword")),
+    ///     Connector::new("my-api-key").shared_secret(SecretString::from("my-shared-secret")),
+    /// )
+    /// .clock(|| UNIX_EPOCH + Duration::from_secs(1_595_337_303))
+    /// .build()?;
+    /// let debit = DebitRequest::new("2019-09-02-0004", "9.99".parse::<Amount>()?, "EUR");
+    /// let request = client.prepare_debit(&debit).await?;
+    ///
+    /// assert_eq!(request.method(), "POST");
+    /// assert_eq!(request.uri(), "https://gateway.cardflo.io/api/v3/transaction/my-api-key/debit");
+    /// assert_eq!(request.headers()["date"], "Tue, 21 Jul 2020 13:15:03 GMT");
+    /// assert!(request.headers().contains_key("x-signature"));
+    /// assert_eq!(
+    ///     request.body().as_slice(),
+    ///     br#"{"merchantTransactionId":"2019-09-02-0004","amount":"9.99","currency":"EUR"}"#
+    /// );
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn prepare_debit(
+        &self,
+        request: &DebitRequest,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepare(&self.transaction_call(request)?)
     }
 
     /// Preauthorize: reserves the amount; capture or void it later. Never retried.
@@ -370,7 +443,26 @@ impl Client {
         &self,
         request: &PreauthorizeRequest,
     ) -> Result<TransactionResponse, Error> {
-        self.transaction(request).await
+        self.execute(self.transaction_call(request)?).await
+    }
+
+    /// The exact request [`preauthorize`](Self::preauthorize) would send now, without sending
+    /// it (see [`prepare_debit`](Self::prepare_debit)).
+    ///
+    /// ```no_run
+    /// # use cardflo_client::{Amount, Client, model::*};
+    /// # async fn run(client: Client) -> Result<(), cardflo_client::Error> {
+    /// let request = PreauthorizeRequest::new("order-1002-1", "25.00".parse::<Amount>()?, "EUR");
+    /// let http_request = client.prepare_preauthorize(&request).await?;
+    /// assert!(http_request.uri().path().ends_with("/preauthorize"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn prepare_preauthorize(
+        &self,
+        request: &PreauthorizeRequest,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepare(&self.transaction_call(request)?)
     }
 
     /// Capture: completes a preauthorization, fully or partially. Never retried.
@@ -384,7 +476,25 @@ impl Client {
     /// # }
     /// ```
     pub async fn capture(&self, request: &CaptureRequest) -> Result<TransactionResponse, Error> {
-        self.transaction(request).await
+        self.execute(self.transaction_call(request)?).await
+    }
+
+    /// The exact request [`capture`](Self::capture) would send now, without sending it (see
+    /// [`prepare_debit`](Self::prepare_debit)).
+    ///
+    /// ```no_run
+    /// # use cardflo_client::{Amount, Client, model::*};
+    /// # async fn run(client: Client) -> Result<(), cardflo_client::Error> {
+    /// let request = CaptureRequest::new("order-1002-2", "bcdef23456bcdef23456", "25.00".parse::<Amount>()?, "EUR");
+    /// let http_request = client.prepare_capture(&request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn prepare_capture(
+        &self,
+        request: &CaptureRequest,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepare(&self.transaction_call(request)?)
     }
 
     /// Void: cancels a preauthorization. Never retried.
@@ -397,7 +507,24 @@ impl Client {
     /// # }
     /// ```
     pub async fn void(&self, request: &VoidRequest) -> Result<TransactionResponse, Error> {
-        self.transaction(request).await
+        self.execute(self.transaction_call(request)?).await
+    }
+
+    /// The exact request [`void`](Self::void) would send now, without sending it (see
+    /// [`prepare_debit`](Self::prepare_debit)).
+    ///
+    /// ```no_run
+    /// # use cardflo_client::{Client, model::*};
+    /// # async fn run(client: Client) -> Result<(), cardflo_client::Error> {
+    /// let http_request = client.prepare_void(&VoidRequest::new("order-1002-3", "bcdef23456bcdef23456")).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn prepare_void(
+        &self,
+        request: &VoidRequest,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepare(&self.transaction_call(request)?)
     }
 
     /// Register: stores the customer's payment instrument for later transactions. Never retried.
@@ -411,7 +538,25 @@ impl Client {
     /// # }
     /// ```
     pub async fn register(&self, request: &RegisterRequest) -> Result<TransactionResponse, Error> {
-        self.transaction(request).await
+        self.execute(self.transaction_call(request)?).await
+    }
+
+    /// The exact request [`register`](Self::register) would send now, without sending it (see
+    /// [`prepare_debit`](Self::prepare_debit)).
+    ///
+    /// ```no_run
+    /// # use cardflo_client::{Client, model::*};
+    /// # async fn run(client: Client) -> Result<(), cardflo_client::Error> {
+    /// let request = RegisterRequest::new("customer-42-register-1").transaction_token("ix::tRaNsAcT1OnToK3N");
+    /// let http_request = client.prepare_register(&request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn prepare_register(
+        &self,
+        request: &RegisterRequest,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepare(&self.transaction_call(request)?)
     }
 
     /// Deregister: deletes a stored payment instrument. Never retried.
@@ -428,7 +573,25 @@ impl Client {
         &self,
         request: &DeregisterRequest,
     ) -> Result<TransactionResponse, Error> {
-        self.transaction(request).await
+        self.execute(self.transaction_call(request)?).await
+    }
+
+    /// The exact request [`deregister`](Self::deregister) would send now, without sending it
+    /// (see [`prepare_debit`](Self::prepare_debit)).
+    ///
+    /// ```no_run
+    /// # use cardflo_client::{Client, model::*};
+    /// # async fn run(client: Client) -> Result<(), cardflo_client::Error> {
+    /// let request = DeregisterRequest::new("customer-42-deregister-1", "abcde12345abcde12345");
+    /// let http_request = client.prepare_deregister(&request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn prepare_deregister(
+        &self,
+        request: &DeregisterRequest,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepare(&self.transaction_call(request)?)
     }
 
     /// Refund: returns money of a debit or capture, fully or partially. Never retried.
@@ -443,7 +606,25 @@ impl Client {
     /// # }
     /// ```
     pub async fn refund(&self, request: &RefundRequest) -> Result<TransactionResponse, Error> {
-        self.transaction(request).await
+        self.execute(self.transaction_call(request)?).await
+    }
+
+    /// The exact request [`refund`](Self::refund) would send now, without sending it (see
+    /// [`prepare_debit`](Self::prepare_debit)).
+    ///
+    /// ```no_run
+    /// # use cardflo_client::{Amount, Client, model::*};
+    /// # async fn run(client: Client) -> Result<(), cardflo_client::Error> {
+    /// let request = RefundRequest::new("order-1001-refund-1", "abcde12345abcde12345", "9.99".parse::<Amount>()?, "EUR");
+    /// let http_request = client.prepare_refund(&request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn prepare_refund(
+        &self,
+        request: &RefundRequest,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepare(&self.transaction_call(request)?)
     }
 
     /// Payout: credits the customer. Never retried.
@@ -458,7 +639,25 @@ impl Client {
     /// # }
     /// ```
     pub async fn payout(&self, request: &PayoutRequest) -> Result<TransactionResponse, Error> {
-        self.transaction(request).await
+        self.execute(self.transaction_call(request)?).await
+    }
+
+    /// The exact request [`payout`](Self::payout) would send now, without sending it (see
+    /// [`prepare_debit`](Self::prepare_debit)).
+    ///
+    /// ```no_run
+    /// # use cardflo_client::{Amount, Client, model::*};
+    /// # async fn run(client: Client) -> Result<(), cardflo_client::Error> {
+    /// let request = PayoutRequest::new("payout-7", "9.99".parse::<Amount>()?, "EUR");
+    /// let http_request = client.prepare_payout(&request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn prepare_payout(
+        &self,
+        request: &PayoutRequest,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepare(&self.transaction_call(request)?)
     }
 
     /// Incremental authorization: increases the amount of a preauthorization. Never retried.
@@ -480,7 +679,30 @@ impl Client {
         &self,
         request: &IncrementalAuthorizationRequest,
     ) -> Result<TransactionResponse, Error> {
-        self.transaction(request).await
+        self.execute(self.transaction_call(request)?).await
+    }
+
+    /// The exact request [`incremental_authorization`](Self::incremental_authorization) would
+    /// send now, without sending it (see [`prepare_debit`](Self::prepare_debit)).
+    ///
+    /// ```no_run
+    /// # use cardflo_client::{Amount, Client, model::*};
+    /// # async fn run(client: Client) -> Result<(), cardflo_client::Error> {
+    /// let request = IncrementalAuthorizationRequest::new(
+    ///     "order-1002-inc-1",
+    ///     "bcdef23456bcdef23456",
+    ///     "5.00".parse::<Amount>()?,
+    ///     "EUR",
+    /// );
+    /// let http_request = client.prepare_incremental_authorization(&request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn prepare_incremental_authorization(
+        &self,
+        request: &IncrementalAuthorizationRequest,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepare(&self.transaction_call(request)?)
     }
 
     /// The status of a transaction by the gateway's `uuid`. Retried on connection errors, 429
@@ -496,14 +718,25 @@ impl Client {
     /// # }
     /// ```
     pub async fn status_by_uuid(&self, uuid: &str) -> Result<StatusResponse, Error> {
-        validate::length("uuid", uuid, 1, 255)?;
-        self.read(
-            "status_by_uuid",
-            Method::GET,
-            vec!["status", self.api_key(), "getByUuid", uuid],
-            None,
-        )
-        .await
+        self.execute(self.status_by_uuid_call(uuid)?).await
+    }
+
+    /// The exact request [`status_by_uuid`](Self::status_by_uuid) would send now (its first
+    /// attempt), without sending it (see [`prepare_debit`](Self::prepare_debit)).
+    ///
+    /// ```no_run
+    /// # use cardflo_client::Client;
+    /// # async fn run(client: Client) -> Result<(), cardflo_client::Error> {
+    /// let http_request = client.prepare_status_by_uuid("abcde12345abcde12345").await?;
+    /// assert_eq!(http_request.method(), "GET");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn prepare_status_by_uuid(
+        &self,
+        uuid: &str,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepare(&self.status_by_uuid_call(uuid)?)
     }
 
     /// The status of a transaction by your `merchantTransactionId`. Retried like
@@ -522,19 +755,27 @@ impl Client {
         &self,
         merchant_transaction_id: &str,
     ) -> Result<StatusResponse, Error> {
-        validate::length("merchantTransactionId", merchant_transaction_id, 1, 50)?;
-        self.read(
-            "status_by_merchant_transaction_id",
-            Method::GET,
-            vec![
-                "status",
-                self.api_key(),
-                "getByMerchantTransactionId",
-                merchant_transaction_id,
-            ],
-            None,
-        )
-        .await
+        self.execute(self.status_by_merchant_transaction_id_call(merchant_transaction_id)?)
+            .await
+    }
+
+    /// The exact request
+    /// [`status_by_merchant_transaction_id`](Self::status_by_merchant_transaction_id) (and
+    /// [`reconcile`](Self::reconcile)) would send now, without sending it (see
+    /// [`prepare_debit`](Self::prepare_debit)).
+    ///
+    /// ```no_run
+    /// # use cardflo_client::Client;
+    /// # async fn run(client: Client) -> Result<(), cardflo_client::Error> {
+    /// let http_request = client.prepare_status_by_merchant_transaction_id("order-1001-1").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn prepare_status_by_merchant_transaction_id(
+        &self,
+        merchant_transaction_id: &str,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepare(&self.status_by_merchant_transaction_id_call(merchant_transaction_id)?)
     }
 
     /// Resolves an ambiguous payment call ([`Error::may_have_been_processed`]): looks the
@@ -590,14 +831,32 @@ impl Client {
         &self,
         request: &StartScheduleRequest,
     ) -> Result<ScheduleResponse, Error> {
-        request.validate()?;
-        self.mutate(
-            "start_schedule",
-            vec!["schedule", self.api_key(), "start"],
-            Some(request),
-            None,
-        )
-        .await
+        self.execute(self.start_schedule_call(request)?).await
+    }
+
+    /// The exact request [`start_schedule`](Self::start_schedule) would send now, without
+    /// sending it (see [`prepare_debit`](Self::prepare_debit)).
+    ///
+    /// ```no_run
+    /// # use cardflo_client::{Amount, Client, model::*};
+    /// # async fn run(client: Client) -> Result<(), cardflo_client::Error> {
+    /// let request = StartScheduleRequest::new(
+    ///     "abcde12345abcde12345",
+    ///     "9.99".parse::<Amount>()?,
+    ///     "EUR",
+    ///     1,
+    ///     PeriodUnit::Month,
+    ///     time::macros::datetime!(2030-01-01 00:00 UTC),
+    /// );
+    /// let http_request = client.prepare_start_schedule(&request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn prepare_start_schedule(
+        &self,
+        request: &StartScheduleRequest,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepare(&self.start_schedule_call(request)?)
     }
 
     /// Updates a schedule (only the fields set). Never retried.
@@ -615,15 +874,27 @@ impl Client {
         schedule_id: &str,
         request: &UpdateScheduleRequest,
     ) -> Result<ScheduleResponse, Error> {
-        validate::length("scheduleId", schedule_id, 1, 255)?;
-        request.validate()?;
-        self.mutate(
-            "update_schedule",
-            vec!["schedule", self.api_key(), schedule_id, "update"],
-            Some(request),
-            None,
-        )
-        .await
+        self.execute(self.update_schedule_call(schedule_id, request)?)
+            .await
+    }
+
+    /// The exact request [`update_schedule`](Self::update_schedule) would send now, without
+    /// sending it (see [`prepare_debit`](Self::prepare_debit)).
+    ///
+    /// ```no_run
+    /// # use cardflo_client::{Amount, Client, model::*};
+    /// # async fn run(client: Client) -> Result<(), cardflo_client::Error> {
+    /// let update = UpdateScheduleRequest::new().period_unit(PeriodUnit::Year);
+    /// let http_request = client.prepare_update_schedule("SC-1234-1234-1234-1234-1234-1234", &update).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn prepare_update_schedule(
+        &self,
+        schedule_id: &str,
+        request: &UpdateScheduleRequest,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepare(&self.update_schedule_call(schedule_id, request)?)
     }
 
     /// Reads a schedule. Retried on connection errors, 429 and 5xx.
@@ -637,14 +908,25 @@ impl Client {
     /// # }
     /// ```
     pub async fn get_schedule(&self, schedule_id: &str) -> Result<ScheduleResponse, Error> {
-        validate::length("scheduleId", schedule_id, 1, 255)?;
-        self.read(
-            "get_schedule",
-            Method::GET,
-            vec!["schedule", self.api_key(), schedule_id, "get"],
-            None,
-        )
-        .await
+        self.execute(self.schedule_action_call(Operation::GetSchedule, schedule_id)?)
+            .await
+    }
+
+    /// The exact request [`get_schedule`](Self::get_schedule) would send now (its first
+    /// attempt), without sending it (see [`prepare_debit`](Self::prepare_debit)).
+    ///
+    /// ```no_run
+    /// # use cardflo_client::Client;
+    /// # async fn run(client: Client) -> Result<(), cardflo_client::Error> {
+    /// let http_request = client.prepare_get_schedule("SC-1234-1234-1234-1234-1234-1234").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn prepare_get_schedule(
+        &self,
+        schedule_id: &str,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepare(&self.schedule_action_call(Operation::GetSchedule, schedule_id)?)
     }
 
     /// Pauses a schedule. Never retried.
@@ -657,14 +939,26 @@ impl Client {
     /// # }
     /// ```
     pub async fn pause_schedule(&self, schedule_id: &str) -> Result<ScheduleResponse, Error> {
-        validate::length("scheduleId", schedule_id, 1, 255)?;
-        self.mutate::<(), _>(
-            "pause_schedule",
-            vec!["schedule", self.api_key(), schedule_id, "pause"],
-            None,
-            None,
-        )
-        .await
+        self.execute(self.schedule_action_call(Operation::PauseSchedule, schedule_id)?)
+            .await
+    }
+
+    /// The exact request [`pause_schedule`](Self::pause_schedule) would send now, without
+    /// sending it (see [`prepare_debit`](Self::prepare_debit)).
+    ///
+    /// ```no_run
+    /// # use cardflo_client::Client;
+    /// # async fn run(client: Client) -> Result<(), cardflo_client::Error> {
+    /// let http_request = client.prepare_pause_schedule("SC-1234-1234-1234-1234-1234-1234").await?;
+    /// assert!(http_request.body().is_empty());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn prepare_pause_schedule(
+        &self,
+        schedule_id: &str,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepare(&self.schedule_action_call(Operation::PauseSchedule, schedule_id)?)
     }
 
     /// Continues a paused schedule. Never retried.
@@ -682,15 +976,27 @@ impl Client {
         schedule_id: &str,
         request: &ContinueScheduleRequest,
     ) -> Result<ScheduleResponse, Error> {
-        validate::length("scheduleId", schedule_id, 1, 255)?;
-        request.validate()?;
-        self.mutate(
-            "continue_schedule",
-            vec!["schedule", self.api_key(), schedule_id, "continue"],
-            Some(request),
-            None,
-        )
-        .await
+        self.execute(self.continue_schedule_call(schedule_id, request)?)
+            .await
+    }
+
+    /// The exact request [`continue_schedule`](Self::continue_schedule) would send now,
+    /// without sending it (see [`prepare_debit`](Self::prepare_debit)).
+    ///
+    /// ```no_run
+    /// # use cardflo_client::{Client, model::*};
+    /// # async fn run(client: Client) -> Result<(), cardflo_client::Error> {
+    /// let request = ContinueScheduleRequest::new(time::macros::datetime!(2030-01-01 00:00 UTC));
+    /// let http_request = client.prepare_continue_schedule("SC-1234-1234-1234-1234-1234-1234", &request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn prepare_continue_schedule(
+        &self,
+        schedule_id: &str,
+        request: &ContinueScheduleRequest,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepare(&self.continue_schedule_call(schedule_id, request)?)
     }
 
     /// Cancels a schedule. Never retried.
@@ -703,14 +1009,25 @@ impl Client {
     /// # }
     /// ```
     pub async fn cancel_schedule(&self, schedule_id: &str) -> Result<ScheduleResponse, Error> {
-        validate::length("scheduleId", schedule_id, 1, 255)?;
-        self.mutate::<(), _>(
-            "cancel_schedule",
-            vec!["schedule", self.api_key(), schedule_id, "cancel"],
-            None,
-            None,
-        )
-        .await
+        self.execute(self.schedule_action_call(Operation::CancelSchedule, schedule_id)?)
+            .await
+    }
+
+    /// The exact request [`cancel_schedule`](Self::cancel_schedule) would send now, without
+    /// sending it (see [`prepare_debit`](Self::prepare_debit)).
+    ///
+    /// ```no_run
+    /// # use cardflo_client::Client;
+    /// # async fn run(client: Client) -> Result<(), cardflo_client::Error> {
+    /// let http_request = client.prepare_cancel_schedule("SC-1234-1234-1234-1234-1234-1234").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn prepare_cancel_schedule(
+        &self,
+        schedule_id: &str,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepare(&self.schedule_action_call(Operation::CancelSchedule, schedule_id)?)
     }
 
     /// An adapter's option list (e.g. the bank list of an online-banking method). Read-only,
@@ -731,109 +1048,188 @@ impl Client {
         options_name: &str,
         request: &OptionsRequest,
     ) -> Result<OptionsResponse, Error> {
+        self.execute(self.options_call(options_name, request)?)
+            .await
+    }
+
+    /// The exact request [`options`](Self::options) would send now (its first attempt),
+    /// without sending it (see [`prepare_debit`](Self::prepare_debit)).
+    ///
+    /// ```no_run
+    /// # use cardflo_client::{Client, model::OptionsRequest};
+    /// # async fn run(client: Client) -> Result<(), cardflo_client::Error> {
+    /// let http_request = client.prepare_options("bankList", &OptionsRequest::new()).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn prepare_options(
+        &self,
+        options_name: &str,
+        request: &OptionsRequest,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        self.prepare(&self.options_call(options_name, request)?)
+    }
+
+    fn transaction_call<'a, R: TransactionRequest>(
+        &'a self,
+        request: &'a R,
+    ) -> Result<Call<'a>, Error> {
+        request.validate()?;
+        let path = R::OPERATION.transaction_path().unwrap_or_default();
+        Ok(Call {
+            operation: R::OPERATION,
+            segments: vec!["transaction", self.api_key(), path],
+            body: serialize(request)?,
+            merchant_transaction_id: Some(request.merchant_transaction_id()),
+        })
+    }
+
+    fn status_by_uuid_call<'a>(&'a self, uuid: &'a str) -> Result<Call<'a>, Error> {
+        validate::length("uuid", uuid, 1, 255)?;
+        Ok(Call::new(
+            Operation::StatusByUuid,
+            vec!["status", self.api_key(), "getByUuid", uuid],
+            Vec::new(),
+        ))
+    }
+
+    fn status_by_merchant_transaction_id_call<'a>(
+        &'a self,
+        merchant_transaction_id: &'a str,
+    ) -> Result<Call<'a>, Error> {
+        validate::length("merchantTransactionId", merchant_transaction_id, 1, 50)?;
+        Ok(Call::new(
+            Operation::StatusByMerchantTransactionId,
+            vec![
+                "status",
+                self.api_key(),
+                "getByMerchantTransactionId",
+                merchant_transaction_id,
+            ],
+            Vec::new(),
+        ))
+    }
+
+    fn start_schedule_call(&self, request: &StartScheduleRequest) -> Result<Call<'_>, Error> {
+        request.validate()?;
+        Ok(Call::new(
+            Operation::StartSchedule,
+            vec!["schedule", self.api_key(), "start"],
+            serialize(request)?,
+        ))
+    }
+
+    fn update_schedule_call<'a>(
+        &'a self,
+        schedule_id: &'a str,
+        request: &UpdateScheduleRequest,
+    ) -> Result<Call<'a>, Error> {
+        validate::length("scheduleId", schedule_id, 1, 255)?;
+        request.validate()?;
+        Ok(Call::new(
+            Operation::UpdateSchedule,
+            vec!["schedule", self.api_key(), schedule_id, "update"],
+            serialize(request)?,
+        ))
+    }
+
+    fn continue_schedule_call<'a>(
+        &'a self,
+        schedule_id: &'a str,
+        request: &ContinueScheduleRequest,
+    ) -> Result<Call<'a>, Error> {
+        validate::length("scheduleId", schedule_id, 1, 255)?;
+        request.validate()?;
+        Ok(Call::new(
+            Operation::ContinueSchedule,
+            vec!["schedule", self.api_key(), schedule_id, "continue"],
+            serialize(request)?,
+        ))
+    }
+
+    /// Get, pause and cancel: a schedule id and no body.
+    fn schedule_action_call<'a>(
+        &'a self,
+        operation: Operation,
+        schedule_id: &'a str,
+    ) -> Result<Call<'a>, Error> {
+        validate::length("scheduleId", schedule_id, 1, 255)?;
+        let action = match operation {
+            Operation::GetSchedule => "get",
+            Operation::PauseSchedule => "pause",
+            _ => "cancel",
+        };
+        Ok(Call::new(
+            operation,
+            vec!["schedule", self.api_key(), schedule_id, action],
+            Vec::new(),
+        ))
+    }
+
+    fn options_call<'a>(
+        &'a self,
+        options_name: &'a str,
+        request: &OptionsRequest,
+    ) -> Result<Call<'a>, Error> {
         validate::length("optionsName", options_name, 1, 255)?;
         request.validate()?;
-        let body = serialize(request)?;
-        self.read(
-            "options",
-            Method::POST,
+        Ok(Call::new(
+            Operation::Options,
             vec!["options", self.api_key(), options_name],
-            Some(body),
-        )
-        .await
+            serialize(request)?,
+        ))
     }
 
-    async fn transaction<R: TransactionRequest>(
-        &self,
-        request: &R,
-    ) -> Result<TransactionResponse, Error> {
-        request.validate()?;
-        self.mutate(
-            R::OPERATION,
-            vec!["transaction", self.api_key(), R::PATH],
-            Some(request),
-            Some(request.merchant_transaction_id()),
-        )
-        .await
+    /// The request of a call as it would be sent now.
+    fn prepare(&self, call: &Call<'_>) -> Result<http::Request<Vec<u8>>, Error> {
+        let (_, request) = self.build_request(call, (self.inner.clock)())?;
+        Ok(request)
     }
 
-    /// A state-changing POST: sent once, never retried.
-    async fn mutate<B: Serialize, T: DeserializeOwned>(
-        &self,
-        operation: &'static str,
-        segments: Vec<&str>,
-        body: Option<&B>,
-        merchant_transaction_id: Option<&str>,
-    ) -> Result<T, Error> {
-        let body = match body {
-            Some(b) => serialize(b)?,
-            None => Vec::new(),
-        };
-        let call = Call {
-            operation,
-            method: Method::POST,
-            segments,
-            body,
-            kind: Kind::Mutating,
-            merchant_transaction_id,
-        };
+    /// Sends a call: state-changing calls once, read-only calls with retries on connection
+    /// errors, 429 and 5xx. Then decodes the answer.
+    async fn execute<T: DeserializeOwned>(&self, call: Call<'_>) -> Result<T, Error> {
+        let operation = call.operation.name();
         let span = tracing::info_span!(
             "cardflo",
             operation,
-            merchant_transaction_id = merchant_transaction_id.unwrap_or_default()
+            merchant_transaction_id = call.merchant_transaction_id.unwrap_or_default()
         );
         async {
-            let answer = self.attempt(&call).await?;
-            decode(&call, &answer)
+            let answer = if call.operation.is_read_only() {
+                self.attempt_with_retries(&call).await?
+            } else {
+                self.attempt(&call).await?
+            };
+            response::decode(&call.context(), answer.status, &answer.body)
         }
         .instrument(span)
         .await
     }
 
-    /// A read-only call: retried on connection errors, 429 and 5xx.
-    async fn read<T: DeserializeOwned>(
-        &self,
-        operation: &'static str,
-        method: Method,
-        segments: Vec<&str>,
-        body: Option<Vec<u8>>,
-    ) -> Result<T, Error> {
-        let call = Call {
-            operation,
-            method,
-            segments,
-            body: body.unwrap_or_default(),
-            kind: Kind::ReadOnly,
-            merchant_transaction_id: None,
-        };
-        let span = tracing::info_span!("cardflo", operation);
-        async {
-            let max_retry_after = self.inner.max_retry_after;
-            let backoff = ExponentialBuilder::default()
-                .with_min_delay(self.inner.retry_base_delay)
-                .with_max_delay(Duration::from_secs(10))
-                .with_max_times(self.inner.max_retries)
-                .with_jitter();
-            let answer = (|| self.attempt(&call))
-                .retry(backoff)
-                .sleep(tokio::time::sleep)
-                .when(should_retry)
-                .adjust(move |e: &Error, delay| {
-                    let delay = delay?;
-                    match e.retry_after() {
-                        Some(wait) if wait > max_retry_after => None,
-                        Some(wait) => Some(wait),
-                        None => Some(delay),
-                    }
-                })
-                .notify(|e: &Error, delay| {
-                    tracing::debug!(error = %e, delay_ms = delay.as_millis() as u64, "retrying");
-                })
-                .await?;
-            decode(&call, &answer)
-        }
-        .instrument(span)
-        .await
+    async fn attempt_with_retries(&self, call: &Call<'_>) -> Result<Answer, Error> {
+        let max_retry_after = self.inner.max_retry_after;
+        let backoff = ExponentialBuilder::default()
+            .with_min_delay(self.inner.retry_min_delay)
+            .with_max_delay(self.inner.retry_max_delay)
+            .with_max_times(usize::try_from(self.inner.max_retries).unwrap_or(usize::MAX))
+            .with_jitter();
+        (|| self.attempt(call))
+            .retry(backoff)
+            .sleep(tokio::time::sleep)
+            .when(Error::is_retryable)
+            .adjust(move |e: &Error, delay| {
+                let delay = delay?;
+                match e.retry_after() {
+                    Some(wait) if wait > max_retry_after => None,
+                    Some(wait) => Some(wait),
+                    None => Some(delay),
+                }
+            })
+            .notify(|e: &Error, delay| {
+                tracing::debug!(error = %e, delay_ms = delay.as_millis() as u64, "retrying");
+            })
+            .await
     }
 
     fn url(&self, segments: &[&str]) -> Url {
@@ -845,61 +1241,127 @@ impl Client {
         url
     }
 
-    /// Sends a call once and classifies the answer.
-    async fn attempt(&self, call: &Call<'_>) -> Result<Answer, Error> {
+    /// Builds the exact request of a call at `now`: URL, headers (signed), body. Both
+    /// [`prepare`](Self::prepare) and [`attempt`](Self::attempt) use it.
+    fn build_request(
+        &self,
+        call: &Call<'_>,
+        now: SystemTime,
+    ) -> Result<(Url, http::Request<Vec<u8>>), Error> {
+        let method = call.operation.method();
         let url = self.url(&call.segments);
         let request_uri = payments_signing::ixopay::request_uri(url.as_str());
-        let now = (self.inner.clock)();
         let date = payments_signing::http::format_http_date(now);
         let signature = self
             .connector
-            .sign(call.method.as_str(), &call.body, &date, &request_uri);
+            .sign(method.as_str(), &call.body, &date, &request_uri);
 
         let mut authorization = HeaderValue::from_str(self.inner.authorization.expose_secret())
             .map_err(|_| Error::Config("credentials: not valid in a header".to_owned()))?;
         authorization.set_sensitive(true);
-        let mut request = self
-            .inner
-            .http
-            .request(call.method.clone(), url)
-            .timeout(self.inner.timeout)
+        let date = HeaderValue::from_str(&date)
+            .map_err(|_| Error::Config("clock: the date is not a header value".to_owned()))?;
+        let mut builder = http::Request::builder()
+            .method(method)
+            .uri(url.as_str())
             .header(http::header::AUTHORIZATION, authorization)
             .header(http::header::CONTENT_TYPE, CONTENT_TYPE)
             .header(http::header::ACCEPT, "application/json")
             .header(http::header::USER_AGENT, &self.inner.user_agent)
-            .header(http::header::DATE, &date)
-            .header("X-Date", &date);
+            .header(http::header::DATE, date.clone())
+            .header("X-Date", date);
         if let Some(signature) = signature {
-            request = request.header("X-Signature", signature);
+            builder = builder.header("X-Signature", signature);
         }
-        if call.method != Method::GET {
-            request = request.body(call.body.clone());
+        let request = builder.body(call.body.clone()).map_err(|_| {
+            Error::invalid_request(
+                call.operation.name(),
+                "the URL or a header cannot be represented in an HTTP request",
+            )
+        })?;
+        Ok((url, request))
+    }
+
+    /// Sends a call once and classifies the answer.
+    async fn attempt(&self, call: &Call<'_>) -> Result<Answer, Error> {
+        let now = (self.inner.clock)();
+        let (url, prepared) = self.build_request(call, now)?;
+        let (parts, body) = prepared.into_parts();
+        let mut request = reqwest::Request::new(parts.method, url);
+        *request.headers_mut() = parts.headers;
+        *request.timeout_mut() = Some(self.inner.timeout);
+        if request.method() != Method::GET {
+            *request.body_mut() = Some(body.into());
         }
 
         let started = Instant::now();
-        tracing::debug!(method = %call.method, signed = self.connector.is_signed(), "sending");
-        let response = request.send().await.map_err(|e| self.send_error(call, e))?;
+        tracing::debug!(method = %request.method(), signed = self.connector.is_signed(), "sending");
+        let mut response = self
+            .inner
+            .http
+            .execute(request)
+            .await
+            .map_err(|e| self.send_error(call, e))?;
         let status = response.status();
-        let retry_after = retry_after(response.headers(), now);
-        let body = match response.bytes().await {
-            Ok(bytes) => bytes.to_vec(),
-            Err(e) => return Err(self.body_error(call, status, e)),
-        };
+        let retry_after = response::retry_after(response.headers(), now);
+        let body = self.read_body(call, status, &mut response).await?;
+        drop(response);
         tracing::debug!(
             status = status.as_u16(),
             elapsed_ms = started.elapsed().as_millis() as u64,
             "answer received"
         );
         tracing::trace!(body = %scrub::excerpt(&body), "answer body (scrubbed)");
-        classify(call, status, retry_after, body)
+        response::classify(&call.context(), status, retry_after, &body)?;
+        Ok(Answer { status, body })
+    }
+
+    /// Reads the body up to the configured limit: a larger declared `Content-Length` is refused
+    /// before reading, and reading stops as soon as the limit is passed.
+    async fn read_body(
+        &self,
+        call: &Call<'_>,
+        status: StatusCode,
+        response: &mut reqwest::Response,
+    ) -> Result<Vec<u8>, Error> {
+        let limit = self.inner.max_response_bytes;
+        let too_large = || {
+            let error = Error::ResponseTooLarge {
+                operation: call.operation.name(),
+                status,
+                limit,
+                may_have_been_processed: !call.operation.is_read_only()
+                    && !status.is_client_error(),
+            };
+            tracing::warn!(error = %error, "answer refused");
+            error
+        };
+        let declared = response.content_length();
+        if declared.is_some_and(|length| length > limit as u64) {
+            return Err(too_large());
+        }
+        let capacity = declared.map_or(0, |length| usize::try_from(length).unwrap_or(limit));
+        let mut body = Vec::with_capacity(capacity.min(limit));
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    if chunk.len() > limit - body.len() {
+                        return Err(too_large());
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => return Ok(body),
+                Err(e) => return Err(self.body_error(call, status, e)),
+            }
+        }
     }
 
     fn send_error(&self, call: &Call<'_>, e: reqwest::Error) -> Error {
         let e = e.without_url();
         let not_sent = e.is_builder() || e.is_connect();
-        let error = if not_sent || call.kind == Kind::ReadOnly {
+        let error = if not_sent || call.operation.is_read_only() {
             Error::Transport {
-                operation: call.operation,
+                operation: call.operation.name(),
                 message: if e.is_timeout() {
                     "timed out".to_owned()
                 } else if e.is_connect() {
@@ -915,7 +1377,7 @@ impl Client {
             } else {
                 AmbiguousReason::ConnectionLost
             };
-            let mut ambiguous = AmbiguousError::new(call.operation, reason);
+            let mut ambiguous = AmbiguousError::new(call.operation.name(), reason);
             ambiguous.merchant_transaction_id = call.merchant_transaction_id.map(str::to_owned);
             ambiguous.source = Some(Box::new(e));
             Error::from(ambiguous)
@@ -926,9 +1388,9 @@ impl Client {
 
     fn body_error(&self, call: &Call<'_>, status: StatusCode, e: reqwest::Error) -> Error {
         let e = e.without_url();
-        let error = if call.kind == Kind::ReadOnly {
+        let error = if call.operation.is_read_only() {
             Error::Transport {
-                operation: call.operation,
+                operation: call.operation.name(),
                 message: "the answer could not be read".to_owned(),
                 source: Some(Box::new(e)),
             }
@@ -938,7 +1400,8 @@ impl Client {
             } else {
                 AmbiguousReason::IncompleteResponse
             };
-            let mut ambiguous = AmbiguousError::new(call.operation, reason).with_status(status);
+            let mut ambiguous =
+                AmbiguousError::new(call.operation.name(), reason).with_status(status);
             ambiguous.merchant_transaction_id = call.merchant_transaction_id.map(str::to_owned);
             ambiguous.source = Some(Box::new(e));
             Error::from(ambiguous)
@@ -951,115 +1414,4 @@ impl Client {
 fn serialize<B: Serialize>(body: &B) -> Result<Vec<u8>, Error> {
     serde_json::to_vec(body)
         .map_err(|e| Error::invalid_request("", format!("cannot be serialized: {e}")))
-}
-
-fn should_retry(e: &Error) -> bool {
-    e.is_retryable()
-}
-
-/// `Retry-After` in seconds or as an HTTP date.
-fn retry_after(headers: &http::HeaderMap, now: SystemTime) -> Option<Duration> {
-    let value = headers
-        .get(http::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    let at = payments_signing::http::parse_http_date(value).ok()?;
-    Some(at.duration_since(now).unwrap_or_default())
-}
-
-/// The error fields of a general error body: `errorCode`/`code` and `errorMessage`/`message`.
-fn error_fields(json: Option<&Value>) -> (Option<ErrorCode>, Option<String>) {
-    let Some(Value::Object(map)) = json else {
-        return (None, None);
-    };
-    let code = map
-        .get("errorCode")
-        .or_else(|| map.get("code"))
-        .and_then(|v| match v {
-            Value::Number(n) => Some(n.to_string()),
-            Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
-            _ => None,
-        })
-        .map(|raw| ErrorCode::parse(&raw));
-    let message = map
-        .get("errorMessage")
-        .or_else(|| map.get("message"))
-        .and_then(Value::as_str)
-        .map(scrub::text);
-    (code, message)
-}
-
-/// A general error: `success: false` without a transaction `returnType`.
-fn is_general_error(json: Option<&Value>) -> bool {
-    let Some(Value::Object(map)) = json else {
-        return false;
-    };
-    let failed = match map.get("success") {
-        Some(Value::Bool(b)) => !b,
-        Some(Value::String(s)) => s.eq_ignore_ascii_case("false"),
-        _ => false,
-    };
-    failed && !map.contains_key("returnType")
-}
-
-fn classify(
-    call: &Call<'_>,
-    status: StatusCode,
-    retry_after: Option<Duration>,
-    body: Vec<u8>,
-) -> Result<Answer, Error> {
-    let json: Option<Value> = serde_json::from_slice(&body).ok();
-    let (code, message) = error_fields(json.as_ref());
-    if status.is_server_error() && call.kind == Kind::Mutating {
-        let mut ambiguous =
-            AmbiguousError::new(call.operation, AmbiguousReason::ServerError).with_status(status);
-        ambiguous.merchant_transaction_id = call.merchant_transaction_id.map(str::to_owned);
-        ambiguous.provider_code = code;
-        ambiguous.body_excerpt = Some(scrub::excerpt(&body));
-        let error = Error::from(ambiguous);
-        tracing::warn!(error = %error, "server error on a state-changing call");
-        return Err(error);
-    }
-    if !status.is_success() || is_general_error(json.as_ref()) {
-        let may_have_been_processed = call.kind == Kind::Mutating
-            && status.is_success()
-            && ProviderError::code_may_mean_processed(code.as_ref());
-        let error = Error::from(ProviderError {
-            operation: call.operation,
-            status: Some(status),
-            code,
-            message,
-            retry_after,
-            body_excerpt: scrub::excerpt(&body),
-            may_have_been_processed,
-        });
-        tracing::info!(error = %error, "the gateway answered with an error");
-        return Err(error);
-    }
-    Ok(Answer { status, body })
-}
-
-fn decode<T: DeserializeOwned>(call: &Call<'_>, answer: &Answer) -> Result<T, Error> {
-    let mut deserializer = serde_json::Deserializer::from_slice(&answer.body);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        // A syntax error outside any field is reported for the whole body.
-        let path = match e.path().to_string() {
-            p if p == "?" => ".".to_owned(),
-            p => p,
-        };
-        let error = Error::from(DecodeError::new(
-            call.operation,
-            answer.status,
-            path,
-            scrub::text(&e.inner().to_string()),
-            scrub::excerpt(&answer.body),
-            call.kind == Kind::Mutating,
-        ));
-        tracing::warn!(error = %error, "the answer could not be decoded");
-        error
-    })
 }

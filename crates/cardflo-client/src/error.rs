@@ -8,9 +8,10 @@
 //! | [`Error::Config`] | the client could not be built | fix the configuration |
 //! | [`Error::Transport`] | the connection failed and **nothing was processed** (never sent, or a read-only call) | retry later |
 //! | [`Error::Ambiguous`] | a payment call was sent but its outcome is unknown (timeout, lost connection, 5xx, unreadable answer) | reconcile with [`Client::reconcile`](crate::Client::reconcile) **before** any retry |
-//! | [`Error::Provider`] | the gateway answered with an error (general error, 4xx, 429, 5xx on a read-only call) | see [`ProviderError::code`]; reconcile if [`Error::may_have_been_processed`] |
+//! | [`Error::Provider`] | the gateway answered with an error (general error, 4xx, 429, 5xx on a read-only call) | see [`Error::error_code`]; reconcile if [`Error::may_have_been_processed`] |
 //! | [`Error::Decode`] | the answer did not decode; carries the field path and a scrubbed excerpt | reconcile if [`Error::may_have_been_processed`] |
 //! | [`Error::Webhook`] | an inbound notification was rejected | answer with an error status; the gateway retries |
+//! | [`Error::ResponseTooLarge`] | the answer's body exceeded [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes); reading stopped | reconcile if [`Error::may_have_been_processed`] |
 //!
 //! A declined payment is **not** an error: it is [`TransactionOutcome::Error`](crate::model::TransactionOutcome::Error).
 //! No variant ever carries a secret, a card number or a raw body: excerpts are scrubbed.
@@ -65,6 +66,25 @@ pub enum Error {
     /// An inbound notification was rejected.
     #[error(transparent)]
     Webhook(Box<WebhookError>),
+    /// The answer's body was larger than
+    /// [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)
+    /// (declared in `Content-Length`, or counted while reading). Reading stopped at the limit
+    /// and the connection was dropped; nothing of the body is kept.
+    #[error(
+        "{operation}: the answer (HTTP {status}) is larger than the limit of {limit} bytes{}",
+        processed_note(.may_have_been_processed)
+    )]
+    ResponseTooLarge {
+        /// The operation (`debit`, `status_by_uuid`).
+        operation: &'static str,
+        /// The HTTP status of the answer.
+        status: StatusCode,
+        /// The configured limit, in bytes.
+        limit: usize,
+        /// Whether the request may have been processed: a state-changing call whose answer was
+        /// not a client error (4xx).
+        may_have_been_processed: bool,
+    },
 }
 
 impl Error {
@@ -76,6 +96,10 @@ impl Error {
             Error::Ambiguous(_) => true,
             Error::Decode(e) => e.may_have_been_processed,
             Error::Provider(e) => e.may_have_been_processed,
+            Error::ResponseTooLarge {
+                may_have_been_processed,
+                ..
+            } => *may_have_been_processed,
             _ => false,
         }
     }
@@ -105,14 +129,43 @@ impl Error {
             Error::Ambiguous(e) => e.status,
             Error::Provider(e) => e.status,
             Error::Decode(e) => Some(e.status),
+            Error::ResponseTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
 
-    /// The gateway's error code, when it sent one.
-    pub fn provider_code(&self) -> Option<&ErrorCode> {
+    /// The gateway's error code as the text it sent (`"1004"`), when it sent one.
+    ///
+    /// ```
+    /// # use cardflo_client::Error;
+    /// # fn check(error: &Error) {
+    /// if error.provider_code() == Some("3004") {
+    ///     // the merchantTransactionId was used before
+    /// }
+    /// # }
+    /// ```
+    pub fn provider_code(&self) -> Option<&str> {
         match self {
-            Error::Ambiguous(e) => e.provider_code.as_ref(),
+            Error::Ambiguous(e) => e.raw_code.as_deref(),
+            Error::Provider(e) => e.raw_code.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The gateway's error code, typed ([`ErrorCode::Unknown`] keeps a code this crate does not
+    /// know), when it sent one.
+    ///
+    /// ```
+    /// # use cardflo_client::{Error, model::ErrorCode};
+    /// # fn check(error: &Error) {
+    /// if error.error_code() == Some(&ErrorCode::DuplicateTransactionId) {
+    ///     // the merchantTransactionId was used before
+    /// }
+    /// # }
+    /// ```
+    pub fn error_code(&self) -> Option<&ErrorCode> {
+        match self {
+            Error::Ambiguous(e) => e.code.as_ref(),
             Error::Provider(e) => e.code.as_ref(),
             _ => None,
         }
@@ -129,7 +182,7 @@ impl Error {
     /// Whether the gateway reported error 8001, "transaction not found": the transaction was
     /// never created, so it is safe to send it again with the same `merchantTransactionId`.
     pub fn is_transaction_not_found(&self) -> bool {
-        matches!(self.provider_code(), Some(ErrorCode::TransactionNotFound))
+        matches!(self.error_code(), Some(ErrorCode::TransactionNotFound))
     }
 
     pub(crate) fn invalid_request(field: impl Into<String>, reason: impl Into<String>) -> Self {
@@ -137,6 +190,14 @@ impl Error {
             field: field.into(),
             reason: reason.into(),
         }
+    }
+}
+
+fn processed_note(may_have_been_processed: &bool) -> &'static str {
+    if *may_have_been_processed {
+        "; the request may have been processed, reconcile before retrying"
+    } else {
+        ""
     }
 }
 
@@ -178,7 +239,9 @@ pub struct AmbiguousError {
     /// The HTTP status, when an answer arrived.
     pub status: Option<StatusCode>,
     /// The gateway's error code, when the answer carried one.
-    pub provider_code: Option<ErrorCode>,
+    pub code: Option<ErrorCode>,
+    /// The error code as the gateway sent it (`"1008"`).
+    pub raw_code: Option<String>,
     /// A scrubbed excerpt of the answer's body, when there was one.
     pub body_excerpt: Option<String>,
     /// The underlying transport error, without the URL.
@@ -207,7 +270,8 @@ impl AmbiguousError {
             reason,
             merchant_transaction_id: None,
             status: None,
-            provider_code: None,
+            code: None,
+            raw_code: None,
             body_excerpt: None,
             source: None,
         }
@@ -229,6 +293,8 @@ pub struct ProviderError {
     pub status: Option<StatusCode>,
     /// The gateway's error code (`errorCode`/`code`), when present.
     pub code: Option<ErrorCode>,
+    /// The error code as the gateway sent it (`"1004"`; a JSON number as its digits).
+    pub raw_code: Option<String>,
     /// The gateway's message (`errorMessage`/`message`), scrubbed.
     pub message: Option<String>,
     /// The `Retry-After` the gateway asked for.

@@ -112,6 +112,8 @@ mod client;
 mod de;
 pub mod error;
 pub mod model;
+mod operation;
+mod response;
 mod scrub;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
@@ -120,12 +122,15 @@ mod validate;
 pub mod webhook;
 
 pub use client::{
-    Client, ClientBuilder, Clock, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
+    Client, ClientBuilder, Clock, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_RETRY_MAX_DELAY,
+    DEFAULT_RETRY_MIN_DELAY, DEFAULT_TIMEOUT,
 };
 pub use error::Error;
 pub use model::Amount;
+pub use operation::Operation;
 pub use secrecy;
+pub use secrecy::SecretString;
 
 /// The README's examples, compiled as doc tests.
 #[cfg(doctest)]

@@ -5,6 +5,11 @@ use serde_json::Value;
 
 /// The longest excerpt kept, in characters.
 const MAX_EXCERPT_CHARS: usize = 512;
+/// How much of a body or text is looked at: bounded work whatever the input's size.
+const MAX_SCAN_BYTES: usize = 16 * 1024;
+/// Characters beyond the excerpt that are masked along with it, so that a card number
+/// straddling the cut is recognised whole (a maskable run is at most 37 characters).
+const MASK_LOOKAHEAD_CHARS: usize = 64;
 
 /// Keys whose values never leave the process (compared ignoring ASCII case).
 const SENSITIVE_KEYS: &[&str] = &[
@@ -31,26 +36,57 @@ fn is_sensitive(key: &str) -> bool {
     SENSITIVE_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key))
 }
 
-/// A scrubbed, truncated excerpt of a body for errors and logs.
+/// A scrubbed, truncated excerpt of a body for errors and logs. Only the first 16 KiB of the
+/// body are looked at.
 pub(crate) fn excerpt(body: &[u8]) -> String {
-    let scrubbed = match serde_json::from_slice::<Value>(body) {
-        Ok(mut value) => {
-            redact_value(&mut value);
-            mask_card_numbers(&value.to_string())
-        }
-        Err(_) => text(&String::from_utf8_lossy(body)),
-    };
-    truncate(&scrubbed)
+    if body.len() <= MAX_SCAN_BYTES
+        && let Ok(mut value) = serde_json::from_slice::<Value>(body)
+    {
+        redact_value(&mut value);
+        return mask_and_truncate(&value.to_string());
+    }
+    text(&String::from_utf8_lossy(
+        &body[..body.len().min(MAX_SCAN_BYTES)],
+    ))
 }
 
-/// Scrubs free text (an error message, a body that is not JSON).
+/// Scrubs free text (an error message, a body that is not JSON) and truncates it. Only the
+/// first 16 KiB are looked at.
 pub(crate) fn text(input: &str) -> String {
-    mask_card_numbers(&redact_json_like_text(input))
+    mask_and_truncate(&redact_json_like_text(prefix(input, MAX_SCAN_BYTES)))
 }
 
-fn truncate(s: &str) -> String {
+/// The longest prefix of at most `max` bytes that ends on a character boundary.
+fn prefix(input: &str, max: usize) -> &str {
+    if input.len() <= max {
+        return input;
+    }
+    let mut end = max;
+    while !input.is_char_boundary(end) {
+        end -= 1;
+    }
+    &input[..end]
+}
+
+/// Masks card numbers in the part that is kept, then truncates.
+fn mask_and_truncate(s: &str) -> String {
+    let scanned = match s
+        .char_indices()
+        .nth(MAX_EXCERPT_CHARS + MASK_LOOKAHEAD_CHARS)
+    {
+        Some((cut, _)) => &s[..cut],
+        None => s,
+    };
+    truncate(
+        &mask_card_numbers(scanned),
+        s.chars().nth(MAX_EXCERPT_CHARS).is_some(),
+    )
+}
+
+fn truncate(s: &str, longer: bool) -> String {
     match s.char_indices().nth(MAX_EXCERPT_CHARS) {
         Some((cut, _)) => format!("{}…", &s[..cut]),
+        None if longer => format!("{s}…"),
         None => s.to_owned(),
     }
 }

@@ -4,7 +4,8 @@
 //! examples. Like the real gateway it checks HTTP Basic authentication (401 otherwise) and
 //! recomputes the `X-Signature` of every request (general error 1004 otherwise), so a test
 //! against it also proves that your requests are signed correctly. Script outcomes per
-//! operation with [`MockGateway::script`]; count requests with [`MockGateway::hits`].
+//! operation with [`MockGateway::script`]; count requests with [`MockGateway::hits`]; read
+//! everything it received with [`MockGateway::requests`].
 //!
 //! ```
 //! use cardflo_client::testing::{MockGateway, Operation, Outcome};
@@ -18,10 +19,15 @@
 //!
 //! assert!(client.debit(&debit).await?.outcome.is_finished());
 //!
-//! gateway.script(Operation::Debit, Outcome::Redirect { url: "https://acs.example/3ds".into() }).await;
+//! gateway.script(Operation::Debit, Outcome::Redirect { url: "https://acs.example/3ds".into() });
 //! let TransactionOutcome::Redirect(redirect) = client.debit(&debit).await?.outcome else { unreachable!() };
 //! assert_eq!(redirect.url, "https://acs.example/3ds");
-//! assert_eq!(gateway.hits(Operation::Debit).await, 2);
+//! assert_eq!(gateway.hits(Operation::Debit), 2);
+//!
+//! let sent = &gateway.requests()[0];
+//! assert_eq!(sent.method(), "POST");
+//! assert_eq!(sent.path(), "/api/v3/transaction/my-api-key/debit");
+//! assert_eq!(sent.json().unwrap()["merchantTransactionId"], "order-1");
 //! # Ok(())
 //! # }
 //! ```
@@ -31,142 +37,184 @@ use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use httpmock::{HttpMockRequest, HttpMockResponse, Mock, MockServer};
-use secrecy::SecretString;
+use httpmock::{HttpMockRequest, HttpMockResponse, MockServer};
+use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};
 
 use crate::auth::{Connector, Credentials};
-use crate::{Client, ClientBuilder};
+pub use crate::operation::Operation;
+use crate::{Client, ClientBuilder, scrub};
 
-/// The mock's API username (the documentation's example).
+/// The mock's default API username (the documentation's example).
 pub const API_USER: &str = "anyApiUser";
-/// The mock's API password (the documentation's example).
+/// The mock's default API password (the documentation's example).
 pub const API_PASSWORD: &str = "myPassword";
-/// The mock's connector API key (the documentation's example).
+/// The mock's default connector API key (the documentation's example).
 pub const API_KEY: &str = "my-api-key";
-/// The mock's shared secret (the documentation's example).
+/// The mock's default shared secret (the documentation's example).
 pub const SHARED_SECRET: &str = "my-shared-secret";
 /// The path under which the mock serves the API, like the real gateway.
 pub const BASE_PATH: &str = "/api/v3";
 
-/// An operation of the API, for scripting and counting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Operation {
-    /// `POST /transaction/{apiKey}/debit`
-    Debit,
-    /// `POST /transaction/{apiKey}/preauthorize`
-    Preauthorize,
-    /// `POST /transaction/{apiKey}/capture`
-    Capture,
-    /// `POST /transaction/{apiKey}/void`
-    Void,
-    /// `POST /transaction/{apiKey}/register`
-    Register,
-    /// `POST /transaction/{apiKey}/deregister`
-    Deregister,
-    /// `POST /transaction/{apiKey}/refund`
-    Refund,
-    /// `POST /transaction/{apiKey}/payout`
-    Payout,
-    /// `POST /transaction/{apiKey}/incrementalAuthorization`
-    IncrementalAuthorization,
-    /// `GET /status/{apiKey}/getByUuid/{uuid}`
-    StatusByUuid,
-    /// `GET /status/{apiKey}/getByMerchantTransactionId/{merchantTransactionId}`
-    StatusByMerchantTransactionId,
-    /// `POST /schedule/{apiKey}/start`
-    StartSchedule,
-    /// `POST /schedule/{apiKey}/{scheduleId}/update`
-    UpdateSchedule,
-    /// `GET /schedule/{apiKey}/{scheduleId}/get`
-    GetSchedule,
-    /// `POST /schedule/{apiKey}/{scheduleId}/pause`
-    PauseSchedule,
-    /// `POST /schedule/{apiKey}/{scheduleId}/continue`
-    ContinueSchedule,
-    /// `POST /schedule/{apiKey}/{scheduleId}/cancel`
-    CancelSchedule,
-    /// `POST /options/{apiKey}/{optionsName}`
-    Options,
+/// The credentials a [`MockGateway`] accepts: the API user's [`Credentials`] and the
+/// [`Connector`] (API key, and the shared secret when requests must be signed). The default
+/// is the documentation's example ([`API_USER`], [`API_PASSWORD`], [`API_KEY`],
+/// [`SHARED_SECRET`]).
+///
+/// ```
+/// use cardflo_client::SecretString;
+/// use cardflo_client::auth::{Connector, Credentials};
+/// use cardflo_client::testing::MockCredentials;
+///
+/// let credentials = MockCredentials::new(
+///     Credentials::new("shop-user", SecretString::from("pw-7f3a9c")),
+///     Connector::new("card-eur").shared_secret(SecretString::from("ss-91be04")),
+/// );
+/// assert!(!format!("{credentials:?}").contains("pw-7f3a9c"));
+/// assert!(!format!("{credentials:?}").contains("ss-91be04"));
+/// ```
+#[derive(Clone)]
+pub struct MockCredentials {
+    credentials: Credentials,
+    connector: Connector,
 }
 
-impl Operation {
-    /// Every operation.
-    pub const ALL: [Operation; 18] = [
-        Operation::Debit,
-        Operation::Preauthorize,
-        Operation::Capture,
-        Operation::Void,
-        Operation::Register,
-        Operation::Deregister,
-        Operation::Refund,
-        Operation::Payout,
-        Operation::IncrementalAuthorization,
-        Operation::StatusByUuid,
-        Operation::StatusByMerchantTransactionId,
-        Operation::StartSchedule,
-        Operation::UpdateSchedule,
-        Operation::GetSchedule,
-        Operation::PauseSchedule,
-        Operation::ContinueSchedule,
-        Operation::CancelSchedule,
-        Operation::Options,
-    ];
-
-    fn transaction_path(self) -> Option<&'static str> {
-        Some(match self {
-            Operation::Debit => "debit",
-            Operation::Preauthorize => "preauthorize",
-            Operation::Capture => "capture",
-            Operation::Void => "void",
-            Operation::Register => "register",
-            Operation::Deregister => "deregister",
-            Operation::Refund => "refund",
-            Operation::Payout => "payout",
-            Operation::IncrementalAuthorization => "incrementalAuthorization",
-            _ => return None,
-        })
-    }
-
-    fn method(self) -> http::Method {
-        match self {
-            Operation::StatusByUuid
-            | Operation::StatusByMerchantTransactionId
-            | Operation::GetSchedule => http::Method::GET,
-            _ => http::Method::POST,
+impl MockCredentials {
+    /// The credentials and connector the mock accepts. A connector without a shared secret
+    /// makes the mock accept unsigned requests (like a connector without request signing).
+    pub fn new(credentials: Credentials, connector: Connector) -> Self {
+        Self {
+            credentials,
+            connector,
         }
     }
 
-    /// Whether a request is this operation (method, and path under [`BASE_PATH`] with [`API_KEY`]).
-    fn matches(self, method: &http::Method, path: &str) -> bool {
-        if *method != self.method() {
+    /// The API user's credentials.
+    pub fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+
+    /// The connector.
+    pub fn connector(&self) -> &Connector {
+        &self.connector
+    }
+}
+
+impl Default for MockCredentials {
+    fn default() -> Self {
+        Self::new(
+            Credentials::new(API_USER, SecretString::from(API_PASSWORD)),
+            Connector::new(API_KEY).shared_secret(SecretString::from(SHARED_SECRET)),
+        )
+    }
+}
+
+impl fmt::Debug for MockCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockCredentials")
+            .field("credentials", &self.credentials)
+            .field("connector", &self.connector)
+            .finish()
+    }
+}
+
+/// What the mock checks, prepared once.
+struct Expected {
+    authorization: SecretString,
+    api_key: String,
+    shared_secret: Option<SecretString>,
+}
+
+impl Expected {
+    fn new(credentials: &MockCredentials) -> Self {
+        Self {
+            authorization: credentials.credentials.authorization(),
+            api_key: credentials.connector.api_key().to_owned(),
+            shared_secret: credentials.connector.shared_secret_ref().cloned(),
+        }
+    }
+
+    fn authenticated(&self, req: &HttpMockRequest) -> bool {
+        let headers = req.headers();
+        header(&headers, "authorization").is_some_and(|v| {
+            payments_signing::digest::constant_time_eq(
+                v.as_bytes(),
+                self.authorization.expose_secret().as_bytes(),
+            )
+        })
+    }
+
+    /// Recomputes the signature from the raw request, independently of the client.
+    fn signed(&self, req: &HttpMockRequest) -> bool {
+        let Some(secret) = &self.shared_secret else {
+            return true;
+        };
+        let headers = req.headers();
+        let (Some(signature), Some(content_type)) = (
+            header(&headers, "x-signature"),
+            header(&headers, "content-type"),
+        ) else {
+            return false;
+        };
+        let date = header(&headers, "x-date").or_else(|| header(&headers, "date"));
+        let Some(date) = date else { return false };
+        if header(&headers, "date").is_some_and(|d| d != date) {
+            return false;
+        }
+        let uri = req.uri();
+        let request_uri = uri.path_and_query().map_or("/", |pq| pq.as_str());
+        payments_signing::ixopay::verify(
+            secret.expose_secret(),
+            &payments_signing::ixopay::SignatureInput {
+                method: req.method().as_str(),
+                body: req.body_ref(),
+                content_type,
+                date,
+                request_uri,
+            },
+            signature,
+            &[payments_signing::ixopay::BodyDigest::Sha512],
+        )
+    }
+
+    fn accepted(&self, req: &HttpMockRequest) -> bool {
+        self.authenticated(req) && self.signed(req)
+    }
+
+    /// The operation a request addresses (method, and path under [`BASE_PATH`] with this API key).
+    fn operation_of(&self, req: &HttpMockRequest) -> Option<Operation> {
+        let uri = req.uri();
+        let method = req.method();
+        Operation::ALL
+            .into_iter()
+            .find(|op| self.matches(*op, &method, uri.path()))
+    }
+
+    fn matches(&self, op: Operation, method: &http::Method, path: &str) -> bool {
+        if *method != op.method() {
             return false;
         }
         let Some(rest) = path.strip_prefix(BASE_PATH) else {
             return false;
         };
         let segments: Vec<&str> = rest.trim_start_matches('/').split('/').collect();
-        match (self, segments.as_slice()) {
+        let key_ok = |key: &str| percent_decode(key) == self.api_key;
+        match (op, segments.as_slice()) {
             (op, ["transaction", key, action]) => {
-                *key == API_KEY && op.transaction_path() == Some(*action)
+                key_ok(key) && op.transaction_path() == Some(*action)
             }
-            (Operation::StatusByUuid, ["status", key, "getByUuid", id]) => {
-                *key == API_KEY && !id.is_empty()
-            }
-            (
+            (Operation::StatusByUuid, ["status", key, "getByUuid", id])
+            | (
                 Operation::StatusByMerchantTransactionId,
                 ["status", key, "getByMerchantTransactionId", id],
-            ) => *key == API_KEY && !id.is_empty(),
-            (Operation::StartSchedule, ["schedule", key, "start"]) => *key == API_KEY,
+            ) => key_ok(key) && !id.is_empty(),
+            (Operation::StartSchedule, ["schedule", key, "start"]) => key_ok(key),
             (Operation::UpdateSchedule, ["schedule", key, id, "update"])
             | (Operation::GetSchedule, ["schedule", key, id, "get"])
             | (Operation::PauseSchedule, ["schedule", key, id, "pause"])
             | (Operation::ContinueSchedule, ["schedule", key, id, "continue"])
-            | (Operation::CancelSchedule, ["schedule", key, id, "cancel"]) => {
-                *key == API_KEY && !id.is_empty()
-            }
-            (Operation::Options, ["options", key, name]) => *key == API_KEY && !name.is_empty(),
+            | (Operation::CancelSchedule, ["schedule", key, id, "cancel"])
+            | (Operation::Options, ["options", key, id]) => key_ok(key) && !id.is_empty(),
             _ => false,
         }
     }
@@ -223,24 +271,142 @@ pub enum Outcome {
     Timeout(Duration),
 }
 
+/// A request as the mock received it. Its `Debug` hides the credentials, the signature, the
+/// API key and sensitive body fields (card numbers, IBANs, tokens).
+#[derive(Clone)]
+pub struct RecordedRequest {
+    operation: Option<Operation>,
+    accepted: bool,
+    method: String,
+    path: String,
+    query: Option<String>,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    api_key: Arc<str>,
+}
+
+impl RecordedRequest {
+    fn new(req: &HttpMockRequest, expected: &Expected, api_key: &Arc<str>) -> Self {
+        let uri = req.uri();
+        let headers = req
+            .headers()
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_owned(),
+                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        Self {
+            operation: expected.operation_of(req),
+            accepted: expected.accepted(req),
+            method: req.method().as_str().to_owned(),
+            path: uri.path().to_owned(),
+            query: uri.query().map(str::to_owned),
+            headers,
+            body: req.body_ref().to_vec(),
+            api_key: Arc::clone(api_key),
+        }
+    }
+
+    /// The HTTP method (`POST`).
+    pub fn method(&self) -> &str {
+        &self.method
+    }
+
+    /// The path, as sent (percent-encoded): `/api/v3/transaction/my-api-key/debit`.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The query string without `?`, when there was one.
+    pub fn query(&self) -> Option<&str> {
+        self.query.as_deref()
+    }
+
+    /// A header's value (the name in any case; the first value when repeated).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every header, names in lower case, in the order received.
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+
+    /// The raw body.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The body as JSON, when it is JSON.
+    pub fn json(&self) -> Option<Value> {
+        serde_json::from_slice(&self.body).ok()
+    }
+
+    /// The operation the request addressed (method and path, with the mock's API key).
+    pub fn operation(&self) -> Option<Operation> {
+        self.operation
+    }
+
+    /// Whether the mock accepted the request: right credentials and, for a signing
+    /// connector, a valid signature.
+    pub fn is_accepted(&self) -> bool {
+        self.accepted
+    }
+}
+
+impl fmt::Debug for RecordedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = if self.api_key.is_empty() {
+            self.path.clone()
+        } else {
+            self.path.replace(&*self.api_key, "[API_KEY]")
+        };
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(n, v)| match n.as_str() {
+                "authorization" | "x-signature" | "cookie" => (n.as_str(), "[REDACTED]"),
+                _ => (n.as_str(), v.as_str()),
+            })
+            .collect();
+        f.debug_struct("RecordedRequest")
+            .field("operation", &self.operation)
+            .field("accepted", &self.accepted)
+            .field("method", &self.method)
+            .field("path", &path)
+            .field("query", &self.query.as_deref().map(scrub::text))
+            .field("headers", &headers)
+            .field("body", &scrub::excerpt(&self.body))
+            .finish()
+    }
+}
+
 #[derive(Default)]
 struct State {
     outcomes: HashMap<Operation, (u64, Outcome)>,
     generation: u64,
+    requests: Vec<RecordedRequest>,
 }
 
 /// A mock gateway on `127.0.0.1`. Dropping it stops it.
 pub struct MockGateway {
     server: MockServer,
     state: Arc<Mutex<State>>,
-    mock_ids: Mutex<HashMap<Operation, Vec<usize>>>,
-    guard_ids: Vec<usize>,
+    credentials: MockCredentials,
+    expected: Arc<Expected>,
 }
 
 impl fmt::Debug for MockGateway {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MockGateway")
             .field("base_url", &self.base_url())
+            .field("credentials", &self.credentials)
             .finish_non_exhaustive()
     }
 }
@@ -251,51 +417,6 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 fn header<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
-}
-
-fn authenticated(req: &HttpMockRequest) -> bool {
-    let expected = payments_signing::http::basic_auth(API_USER, API_PASSWORD);
-    header(&req.headers(), "authorization").is_some_and(|v| {
-        payments_signing::digest::constant_time_eq(v.as_bytes(), expected.as_bytes())
-    })
-}
-
-/// Recomputes the signature from the raw request, independently of the client.
-fn signed(req: &HttpMockRequest) -> bool {
-    let headers = req.headers();
-    let (Some(signature), Some(content_type)) = (
-        header(&headers, "x-signature"),
-        header(&headers, "content-type"),
-    ) else {
-        return false;
-    };
-    let date = header(&headers, "x-date").or_else(|| header(&headers, "date"));
-    let Some(date) = date else { return false };
-    if header(&headers, "date").is_some_and(|d| d != date) {
-        return false;
-    }
-    let uri = req.uri();
-    let request_uri = uri.path_and_query().map_or("/", |pq| pq.as_str());
-    payments_signing::ixopay::verify(
-        SHARED_SECRET,
-        &payments_signing::ixopay::SignatureInput {
-            method: req.method().as_str(),
-            body: req.body_ref(),
-            content_type,
-            date,
-            request_uri,
-        },
-        signature,
-        &[payments_signing::ixopay::BodyDigest::Sha512],
-    )
-}
-
-fn operation_of(req: &HttpMockRequest) -> Option<Operation> {
-    let uri = req.uri();
-    let method = req.method();
-    Operation::ALL
-        .into_iter()
-        .find(|op| op.matches(&method, uri.path()))
 }
 
 fn json_response(status: u16, body: &Value, retry_after: Option<u64>) -> HttpMockResponse {
@@ -428,16 +549,57 @@ fn percent_decode(s: &str) -> String {
 }
 
 impl MockGateway {
-    /// Starts a mock gateway answering every operation with its documented success.
+    /// Starts a mock gateway with the documentation's example credentials
+    /// ([`MockCredentials::default`]), answering every operation with its documented success.
     pub async fn start() -> MockGateway {
+        Self::start_with(MockCredentials::default()).await
+    }
+
+    /// Starts a mock gateway that accepts only these credentials (and, when the connector has
+    /// a shared secret, only requests signed with it).
+    ///
+    /// ```
+    /// use cardflo_client::SecretString;
+    /// use cardflo_client::auth::{Connector, Credentials};
+    /// use cardflo_client::testing::{MockCredentials, MockGateway, Operation};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), cardflo_client::Error> {
+    /// let gateway = MockGateway::start_with(MockCredentials::new(
+    ///     Credentials::new("shop-user", SecretString::from("pw-7f3a9c")),
+    ///     Connector::new("card-eur").shared_secret(SecretString::from("ss-91be04")),
+    /// ))
+    /// .await;
+    /// let status = gateway.client().status_by_uuid("abcde12345abcde12345").await?;
+    /// assert!(status.is_success());
+    /// assert_eq!(gateway.hits(Operation::StatusByUuid), 1);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn start_with(credentials: MockCredentials) -> MockGateway {
         let server = MockServer::start_async().await;
         let state = Arc::new(Mutex::new(State::default()));
+        let expected = Arc::new(Expected::new(&credentials));
+        let api_key: Arc<str> = Arc::from(credentials.connector.api_key());
 
-        let mut guard_ids = Vec::new();
+        // First (so evaluated for every request, exactly once): record, never match.
+        let recorder_state = Arc::clone(&state);
+        let recorder_expected = Arc::clone(&expected);
+        server
+            .mock_async(move |when, then| {
+                when.is_true(move |req: &HttpMockRequest| {
+                    let recorded = RecordedRequest::new(req, &recorder_expected, &api_key);
+                    lock(&recorder_state).requests.push(recorded);
+                    false
+                });
+                then.status(500);
+            })
+            .await;
         // Wrong or missing credentials: 401.
-        let unauthenticated = server
-            .mock_async(|when, then| {
-                when.is_true(|req: &HttpMockRequest| !authenticated(req));
+        let e = Arc::clone(&expected);
+        server
+            .mock_async(move |when, then| {
+                when.is_true(move |req: &HttpMockRequest| !e.authenticated(req));
                 then.respond_with(|_req: &HttpMockRequest| {
                     json_response(
                         401,
@@ -447,22 +609,22 @@ impl MockGateway {
                 });
             })
             .await;
-        guard_ids.push(unauthenticated.id);
         // Authenticated but wrongly signed: the documented general error 1004.
-        let unsigned = server
-            .mock_async(|when, then| {
-                when.is_true(|req: &HttpMockRequest| authenticated(req) && !signed(req));
+        let e = Arc::clone(&expected);
+        server
+            .mock_async(move |when, then| {
+                when.is_true(move |req: &HttpMockRequest| e.authenticated(req) && !e.signed(req));
                 then.respond_with(|_req: &HttpMockRequest| {
                     json_response(200, &parse(documented::SIGNATURE_INVALID), None)
                 });
             })
             .await;
-        guard_ids.push(unsigned.id);
         // Valid but unknown endpoint or API key.
-        let unknown = server
-            .mock_async(|when, then| {
-                when.is_true(|req: &HttpMockRequest| {
-                    authenticated(req) && signed(req) && operation_of(req).is_none()
+        let e = Arc::clone(&expected);
+        server
+            .mock_async(move |when, then| {
+                when.is_true(move |req: &HttpMockRequest| {
+                    e.accepted(req) && e.operation_of(req).is_none()
                 });
                 then.respond_with(|_req: &HttpMockRequest| {
                     json_response(
@@ -473,18 +635,16 @@ impl MockGateway {
                 });
             })
             .await;
-        guard_ids.push(unknown.id);
 
-        let mut mock_ids: HashMap<Operation, Vec<usize>> = HashMap::new();
         for op in Operation::ALL {
             let matcher_state = Arc::clone(&state);
             let responder_state = Arc::clone(&state);
-            let mock = server
+            let e = Arc::clone(&expected);
+            server
                 .mock_async(move |when, then| {
                     when.is_true(move |req: &HttpMockRequest| {
-                        op.matches(&req.method(), req.uri().path())
-                            && authenticated(req)
-                            && signed(req)
+                        e.matches(op, &req.method(), req.uri().path())
+                            && e.accepted(req)
                             && !matches!(
                                 lock(&matcher_state).outcomes.get(&op),
                                 Some((_, Outcome::Timeout(_)))
@@ -500,14 +660,13 @@ impl MockGateway {
                     });
                 })
                 .await;
-            mock_ids.entry(op).or_default().push(mock.id);
         }
 
         MockGateway {
             server,
             state,
-            mock_ids: Mutex::new(mock_ids),
-            guard_ids,
+            credentials,
+            expected,
         }
     }
 
@@ -516,15 +675,21 @@ impl MockGateway {
         self.server.url(BASE_PATH)
     }
 
-    /// A client builder already pointed at the mock with its credentials and signing enabled,
-    /// and short retry delays. Add your own options (clock, timeouts) before `build()`.
+    /// The credentials the mock accepts.
+    pub fn credentials(&self) -> &MockCredentials {
+        &self.credentials
+    }
+
+    /// A client builder already pointed at the mock with its credentials (signing when the
+    /// connector has a shared secret), and short retry delays (10 to 100 ms). Add your own
+    /// options (clock, timeouts) before `build()`.
     pub fn client_builder(&self) -> ClientBuilder {
         Client::builder(
-            Credentials::new(API_USER, SecretString::from(API_PASSWORD)),
-            Connector::new(API_KEY).shared_secret(SecretString::from(SHARED_SECRET)),
+            self.credentials.credentials.clone(),
+            self.credentials.connector.clone(),
         )
         .base_url(self.base_url())
-        .retry_base_delay(Duration::from_millis(10))
+        .retry_backoff(Duration::from_millis(10), Duration::from_millis(100))
     }
 
     /// A client pointed at the mock, with the mock's credentials.
@@ -539,8 +704,8 @@ impl MockGateway {
             .expect("the mock gateway's client configuration is valid")
     }
 
-    /// From now on, answer `operation` with `outcome` (until scripted again).
-    pub async fn script(&self, operation: Operation, outcome: Outcome) {
+    /// From now on, answer `operation` with `outcome` (until scripted again or [`reset`](Self::reset)).
+    pub fn script(&self, operation: Operation, outcome: Outcome) {
         let delay = match &outcome {
             Outcome::Timeout(delay) => Some(*delay),
             _ => None,
@@ -553,56 +718,70 @@ impl MockGateway {
             generation
         };
         if let Some(delay) = delay {
-            self.add_delayed_mock(operation, generation, delay).await;
+            self.add_delayed_mock(operation, generation, delay);
         }
     }
 
-    /// A mock that answers `operation` after `delay`, while the script of `generation` is current.
-    async fn add_delayed_mock(&self, op: Operation, generation: u64, delay: Duration) {
+    /// A mock that answers `operation` after `delay`, while the script of `generation` is
+    /// current. Registered from a helper thread: the mock server's synchronous API runs its
+    /// own short-lived runtime, which must not be nested in the caller's.
+    fn add_delayed_mock(&self, op: Operation, generation: u64, delay: Duration) {
         let matcher_state = Arc::clone(&self.state);
-        let mock = self
-            .server
-            .mock_async(move |when, then| {
-                when.is_true(move |req: &HttpMockRequest| {
-                    op.matches(&req.method(), req.uri().path())
-                        && authenticated(req)
-                        && signed(req)
-                        && lock(&matcher_state)
-                            .outcomes
-                            .get(&op)
-                            .is_some_and(|(g, _)| *g == generation)
-                });
-                then.delay(delay)
-                    .respond_with(move |req: &HttpMockRequest| answer(op, &Outcome::Finished, req));
-            })
-            .await;
-        lock(&self.mock_ids).entry(op).or_default().push(mock.id);
+        let e = Arc::clone(&self.expected);
+        let server = &self.server;
+        let registered = std::thread::scope(|scope| {
+            scope
+                .spawn(move || {
+                    server.mock(move |when, then| {
+                        when.is_true(move |req: &HttpMockRequest| {
+                            e.matches(op, &req.method(), req.uri().path())
+                                && e.accepted(req)
+                                && lock(&matcher_state)
+                                    .outcomes
+                                    .get(&op)
+                                    .is_some_and(|(g, _)| *g == generation)
+                        });
+                        then.delay(delay)
+                            .respond_with(move |req: &HttpMockRequest| {
+                                answer(op, &Outcome::Finished, req)
+                            });
+                    });
+                })
+                .join()
+        });
+        if let Err(panic) = registered {
+            std::panic::resume_unwind(panic);
+        }
     }
 
-    /// Back to the documented success for every operation.
+    /// Back to the documented success for every operation (the recorded requests stay).
     pub fn reset(&self) {
         lock(&self.state).outcomes.clear();
     }
 
-    /// How many authenticated, correctly signed requests of `operation` the mock has answered.
-    pub async fn hits(&self, operation: Operation) -> usize {
-        let ids = lock(&self.mock_ids)
-            .get(&operation)
-            .cloned()
-            .unwrap_or_default();
-        let mut total = 0;
-        for id in ids {
-            total += Mock::new(id, &self.server).calls_async().await;
-        }
-        total
+    /// How many accepted (authenticated and, for a signing connector, correctly signed)
+    /// requests of `operation` the mock received, including those still waiting for a
+    /// scripted [`Outcome::Timeout`].
+    pub fn hits(&self, operation: Operation) -> usize {
+        lock(&self.state)
+            .requests
+            .iter()
+            .filter(|r| r.accepted && r.operation == Some(operation))
+            .count()
     }
 
-    /// How many requests the mock rejected (bad credentials, bad signature, unknown endpoint).
-    pub async fn rejected(&self) -> usize {
-        let mut total = 0;
-        for id in &self.guard_ids {
-            total += Mock::new(*id, &self.server).calls_async().await;
-        }
-        total
+    /// How many requests the mock rejected (bad credentials, bad signature, unknown endpoint
+    /// or API key).
+    pub fn rejected(&self) -> usize {
+        lock(&self.state)
+            .requests
+            .iter()
+            .filter(|r| !r.accepted || r.operation.is_none())
+            .count()
+    }
+
+    /// Every request the mock received, in order, accepted or not.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.state).requests.clone()
     }
 }

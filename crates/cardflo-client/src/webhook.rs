@@ -100,17 +100,58 @@ impl Verifier {
         self
     }
 
-    /// Verifies the request's signature and date, then parses its body.
+    /// Verifies the request's signature and date, then parses its body: the main entry point.
     ///
     /// The request URI is taken from `request.uri()` (path and query; an absolute URI is
-    /// fine). Behind a proxy that rewrites paths, pass the URI the gateway called.
+    /// fine). Behind a proxy that rewrites paths, pass the URI the gateway called. Nothing is
+    /// parsed before the signature and the date are verified.
     pub fn verify<B: AsRef<[u8]>>(
         &self,
         request: &http::Request<B>,
     ) -> Result<Notification, Error> {
+        self.verify_parts(
+            request.method(),
+            &uri_of(request.uri()),
+            request.headers(),
+            request.body().as_ref(),
+        )
+    }
+
+    /// [`verify`](Self::verify) from the raw parts of the inbound request, for frameworks that
+    /// do not hand you an `http::Request`: the method, the request URI as the gateway called
+    /// it (`/notify?order=1001`, path and query; an absolute URL is fine), the headers and the
+    /// raw body bytes. [`verify`](Self::verify) runs exactly this.
+    ///
+    /// ```
+    /// use cardflo_client::SecretString;
+    /// use cardflo_client::webhook::{Verifier, sign_notification};
+    /// use std::time::SystemTime;
+    ///
+    /// let secret = SecretString::from("my-shared-secret");
+    /// let body = br#"{"result":"OK","uuid":"abcde12345abcde12345","transactionType":"DEBIT"}"#.to_vec();
+    /// let signed = sign_notification(&secret, "/notify?order=1001", body, SystemTime::now())?;
+    ///
+    /// let verifier = Verifier::new(secret);
+    /// let notification = verifier.verify_parts(
+    ///     signed.method(),
+    ///     "/notify?order=1001",
+    ///     signed.headers(),
+    ///     signed.body(),
+    /// )?;
+    /// assert_eq!(notification.uuid.as_deref(), Some("abcde12345abcde12345"));
+    /// assert!(verifier.verify_parts(signed.method(), "/notify?order=1002", signed.headers(), signed.body()).is_err());
+    /// # Ok::<(), cardflo_client::Error>(())
+    /// ```
+    pub fn verify_parts(
+        &self,
+        method: &http::Method,
+        request_uri: &str,
+        headers: &http::HeaderMap,
+        body: &[u8],
+    ) -> Result<Notification, Error> {
         let result = self
-            .verify_signature(request)
-            .and_then(|()| parse(request.body().as_ref()));
+            .check(method, request_uri, headers, body)
+            .and_then(|()| parse(body));
         if let Err(e) = &result {
             tracing::warn!(error = %e, "notification rejected");
         }
@@ -122,7 +163,21 @@ impl Verifier {
         &self,
         request: &http::Request<B>,
     ) -> Result<(), Error> {
-        let headers = request.headers();
+        self.check(
+            request.method(),
+            &uri_of(request.uri()),
+            request.headers(),
+            request.body().as_ref(),
+        )
+    }
+
+    fn check(
+        &self,
+        method: &http::Method,
+        request_uri: &str,
+        headers: &http::HeaderMap,
+        body: &[u8],
+    ) -> Result<(), Error> {
         let signature =
             header(headers, "x-signature")?.ok_or(WebhookError::MissingHeader("X-Signature"))?;
         let content_type = header(headers, "content-type")?.unwrap_or(CONTENT_TYPE);
@@ -133,10 +188,7 @@ impl Verifier {
         if dates.is_empty() {
             return Err(WebhookError::MissingHeader("Date").into());
         }
-        let request_uri = match request.uri().path_and_query() {
-            Some(pq) => ixopay::request_uri(pq.as_str()),
-            None => "/".to_owned(),
-        };
+        let request_uri = ixopay::request_uri(request_uri);
         let accepted: &[BodyDigest] = if self.accept_md5 {
             &[BodyDigest::Sha512, BodyDigest::Md5]
         } else {
@@ -147,8 +199,8 @@ impl Verifier {
             ixopay::verify(
                 self.shared_secret.expose_secret(),
                 &SignatureInput {
-                    method: request.method().as_str(),
-                    body: request.body().as_ref(),
+                    method: method.as_str(),
+                    body,
                     content_type,
                     date,
                     request_uri: &request_uri,
@@ -178,6 +230,14 @@ impl Verifier {
     }
 }
 
+/// The request URI (path and query) of an `http::Uri`.
+fn uri_of(uri: &http::Uri) -> String {
+    match uri.path_and_query() {
+        Some(pq) => pq.as_str().to_owned(),
+        None => "/".to_owned(),
+    }
+}
+
 fn header<'a>(
     headers: &'a http::HeaderMap,
     name: &'static str,
@@ -193,19 +253,38 @@ fn header<'a>(
 
 /// Parses a notification body **without verifying it**. Use [`Verifier::verify`] for anything
 /// that arrives over the network; this is for bodies you already trust (e.g. stored ones).
+/// The verifier runs this after a successful verification. Whatever the bytes, it returns an
+/// error rather than panicking (JSON nested deeper than 128 levels included).
+///
+/// ```
+/// use cardflo_client::webhook::{NotificationKind, parse};
+/// let notification = parse(br#"{"result":"ERROR","uuid":"abcde12345abcde12345","code":"2003"}"#)?;
+/// assert_eq!(notification.kind(), NotificationKind::Error);
+/// assert!(parse(b"[[[[").is_err());
+/// # Ok::<(), cardflo_client::Error>(())
+/// ```
 pub fn parse(body: &[u8]) -> Result<Notification, Error> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+    let fail = |path: String, message: String| -> Error {
         WebhookError::Payload {
-            path: match e.path().to_string() {
-                p if p == "?" => ".".to_owned(),
-                p => p,
-            },
-            message: scrub::text(&e.inner().to_string()),
+            path,
+            message: scrub::text(&message),
             body_excerpt: scrub::excerpt(body),
         }
         .into()
-    })
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let notification = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let path = match e.path().to_string() {
+            p if p == "?" => ".".to_owned(),
+            p => p,
+        };
+        fail(path, e.inner().to_string())
+    })?;
+    // Nothing but whitespace may follow the notification.
+    deserializer
+        .end()
+        .map_err(|e| fail(".".to_owned(), e.to_string()))?;
+    Ok(notification)
 }
 
 /// The answer that acknowledges a notification: HTTP 200 with the body `OK`. Send it only

@@ -407,7 +407,7 @@ async fn general_error_is_a_provider_error_with_its_code() {
         .await
         .unwrap_err();
     server.captured();
-    assert_eq!(error.provider_code(), Some(&ErrorCode::InvalidSignature));
+    assert_eq!(error.error_code(), Some(&ErrorCode::InvalidSignature));
     assert!(!error.may_have_been_processed());
     insta::assert_debug_snapshot!("error-signature-invalid", error);
 }

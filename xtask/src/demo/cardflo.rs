@@ -49,8 +49,7 @@ async fn mock_flow(mock: &MockGateway, flow: &mut Flow) -> Result<String, FlowEr
         Outcome::Redirect {
             url: "https://gateway.example/3ds/challenge".to_owned(),
         },
-    )
-    .await;
+    );
     let client = mock
         .client_builder()
         .base_url(flow.via_proxy(&mock.base_url()))

@@ -17,15 +17,14 @@ use super::return_data::ReturnData;
 use super::schedule::{Schedule, ScheduleData};
 use super::three_d_secure::ThreeDSecureData;
 use crate::error::Error;
+use crate::operation::Operation;
 use crate::validate;
 
 /// A transaction request: its endpoint and its checks. Implemented by the request types of
 /// this module only.
 pub trait TransactionRequest: Serialize + sealed::Sealed {
-    /// The operation's name (`debit`).
-    const OPERATION: &'static str;
-    /// The last path segment (`debit`, `incrementalAuthorization`).
-    const PATH: &'static str;
+    /// The operation (its name, method and path).
+    const OPERATION: Operation;
     /// Checks every documented limit.
     fn validate(&self) -> Result<(), Error>;
     /// The request's `merchantTransactionId`.
@@ -310,8 +309,7 @@ setters!(DebitRequest {
 });
 
 impl TransactionRequest for DebitRequest {
-    const OPERATION: &'static str = "debit";
-    const PATH: &'static str = "debit";
+    const OPERATION: Operation = Operation::Debit;
 
     fn validate(&self) -> Result<(), Error> {
         DebitRequest::validate(self)
@@ -563,8 +561,7 @@ setters!(PreauthorizeRequest {
 });
 
 impl TransactionRequest for PreauthorizeRequest {
-    const OPERATION: &'static str = "preauthorize";
-    const PATH: &'static str = "preauthorize";
+    const OPERATION: Operation = Operation::Preauthorize;
 
     fn validate(&self) -> Result<(), Error> {
         PreauthorizeRequest::validate(self)
@@ -695,8 +692,7 @@ setters!(CaptureRequest {
 });
 
 impl TransactionRequest for CaptureRequest {
-    const OPERATION: &'static str = "capture";
-    const PATH: &'static str = "capture";
+    const OPERATION: Operation = Operation::Capture;
 
     fn validate(&self) -> Result<(), Error> {
         CaptureRequest::validate(self)
@@ -807,8 +803,7 @@ setters!(VoidRequest {
 });
 
 impl TransactionRequest for VoidRequest {
-    const OPERATION: &'static str = "void";
-    const PATH: &'static str = "void";
+    const OPERATION: Operation = Operation::Void;
 
     fn validate(&self) -> Result<(), Error> {
         VoidRequest::validate(self)
@@ -986,8 +981,7 @@ setters!(RegisterRequest {
 });
 
 impl TransactionRequest for RegisterRequest {
-    const OPERATION: &'static str = "register";
-    const PATH: &'static str = "register";
+    const OPERATION: Operation = Operation::Register;
 
     fn validate(&self) -> Result<(), Error> {
         RegisterRequest::validate(self)
@@ -1088,8 +1082,7 @@ setters!(DeregisterRequest {
 });
 
 impl TransactionRequest for DeregisterRequest {
-    const OPERATION: &'static str = "deregister";
-    const PATH: &'static str = "deregister";
+    const OPERATION: Operation = Operation::Deregister;
 
     fn validate(&self) -> Result<(), Error> {
         DeregisterRequest::validate(self)
@@ -1224,8 +1217,7 @@ setters!(RefundRequest {
 });
 
 impl TransactionRequest for RefundRequest {
-    const OPERATION: &'static str = "refund";
-    const PATH: &'static str = "refund";
+    const OPERATION: Operation = Operation::Refund;
 
     fn validate(&self) -> Result<(), Error> {
         RefundRequest::validate(self)
@@ -1399,8 +1391,7 @@ setters!(PayoutRequest {
 });
 
 impl TransactionRequest for PayoutRequest {
-    const OPERATION: &'static str = "payout";
-    const PATH: &'static str = "payout";
+    const OPERATION: Operation = Operation::Payout;
 
     fn validate(&self) -> Result<(), Error> {
         PayoutRequest::validate(self)
@@ -1572,8 +1563,7 @@ setters!(IncrementalAuthorizationRequest {
 });
 
 impl TransactionRequest for IncrementalAuthorizationRequest {
-    const OPERATION: &'static str = "incremental_authorization";
-    const PATH: &'static str = "incrementalAuthorization";
+    const OPERATION: Operation = Operation::IncrementalAuthorization;
 
     fn validate(&self) -> Result<(), Error> {
         IncrementalAuthorizationRequest::validate(self)

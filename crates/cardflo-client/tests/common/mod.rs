@@ -54,7 +54,7 @@ pub fn client_builder(base_url: &str) -> ClientBuilder {
     )
     .base_url(base_url)
     .clock(fixed_now)
-    .retry_base_delay(Duration::from_millis(5))
+    .retry_backoff(Duration::from_millis(5), Duration::from_millis(50))
 }
 
 /// A request as received on the wire.
