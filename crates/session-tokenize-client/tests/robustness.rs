@@ -222,8 +222,7 @@ fn mutate(text: &str, mutation: &Mutation) -> String {
                     if let Some(Value::Object(map)) = value.pointer_mut(parent) {
                         map.insert(marker.to_owned(), Value::Null);
                     }
-                    let duplicate =
-                        format!("{}:{}", Value::String(key).to_string(), member.to_string());
+                    let duplicate = format!("{}:{}", Value::String(key), member);
                     value
                         .to_string()
                         .replace(&format!("{}:null", Value::from(marker)), &duplicate)
