@@ -175,6 +175,46 @@ where
     Ok(Option::<Vec<T>>::deserialize(deserializer)?.unwrap_or_default())
 }
 
+/// The deepest nesting of arrays and objects accepted in a body (serde_json's own limit).
+pub(crate) const MAX_DEPTH: usize = 128;
+
+/// Checks, in one pass and without recursion, that no array or object in `body` is nested
+/// deeper than [`MAX_DEPTH`] — also inside fields that decoding would skip. Returns the byte
+/// offset where the limit is passed. Bodies that are not JSON pass (the decoder rejects them).
+pub(crate) fn check_depth(body: &[u8]) -> Result<(), usize> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (offset, &byte) in body.iter().enumerate() {
+        if in_string {
+            match (escaped, byte) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(offset);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The message of a body nested too deeply.
+pub(crate) fn too_deep_message(offset: usize) -> String {
+    format!("JSON nested deeper than {MAX_DEPTH} levels (at byte {offset})")
+}
+
 fn unexpected(value: &Value) -> de::Unexpected<'_> {
     match value {
         Value::Null => de::Unexpected::Unit,
@@ -210,6 +250,22 @@ mod tests {
 
     fn probe(json: &str) -> Result<Probe, serde_json::Error> {
         serde_json::from_str(json)
+    }
+
+    #[test]
+    fn nesting_depth_is_checked_without_recursion() {
+        let at_limit = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert_eq!(check_depth(at_limit.as_bytes()), Ok(()));
+        let beyond = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
+        assert_eq!(check_depth(beyond.as_bytes()), Err(MAX_DEPTH));
+        // Brackets inside strings (escaped quotes included) do not count.
+        let in_string = format!(r#"{{"a":"\"{}"}}"#, "[".repeat(1000));
+        assert_eq!(check_depth(in_string.as_bytes()), Ok(()));
+        let deep = r#"{"a":"#.repeat(100_000);
+        assert_eq!(check_depth(deep.as_bytes()), Err(5 * MAX_DEPTH));
+        // Siblings do not add up.
+        let wide = "[[]]".repeat(10_000);
+        assert_eq!(check_depth(wide.as_bytes()), Ok(()));
     }
 
     #[test]

@@ -178,6 +178,8 @@ pub(crate) fn decode<T: DeserializeOwned>(
         tracing::warn!(error = %error, "the answer could not be decoded");
         error
     };
+    crate::de::check_depth(body)
+        .map_err(|offset| fail(".".to_owned(), crate::de::too_deep_message(offset)))?;
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         // A syntax error outside any field is reported for the whole body.

@@ -272,6 +272,8 @@ pub fn parse(body: &[u8]) -> Result<Notification, Error> {
         }
         .into()
     };
+    crate::de::check_depth(body)
+        .map_err(|offset| fail(".".to_owned(), crate::de::too_deep_message(offset)))?;
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let notification = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let path = match e.path().to_string() {

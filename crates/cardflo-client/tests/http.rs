@@ -362,6 +362,17 @@ async fn a_debit_that_times_out_is_ambiguous() {
     };
     assert_eq!(details.reason, AmbiguousReason::Timeout);
     assert!(error.may_have_been_processed());
+    assert_eq!(
+        gateway.hits(Operation::Debit),
+        1,
+        "counted on arrival, although not answered"
+    );
+    // Scripting anything else ends the delay.
+    gateway.script(Operation::Debit, Outcome::Pending);
+    assert_eq!(
+        client.debit(&debit()).await.unwrap().outcome,
+        TransactionOutcome::Pending
+    );
 }
 
 #[tokio::test]
@@ -804,4 +815,260 @@ async fn no_secret_or_card_data_in_debug_errors_or_logs() {
             );
         }
     }
+}
+
+/// The prepared request and the one the mock received are the same bytes: method, path and
+/// query, every prepared header with its value (the transport adds only `host` and
+/// `content-length`), and the body.
+fn assert_prepared_is_sent(prepared: &http::Request<Vec<u8>>, received: &testing::RecordedRequest) {
+    assert_eq!(prepared.method().as_str(), received.method());
+    assert_eq!(prepared.uri().path(), received.path());
+    assert_eq!(prepared.uri().query(), received.query());
+    assert_eq!(prepared.body().as_slice(), received.body(), "body bytes");
+    for (name, value) in prepared.headers() {
+        assert_eq!(
+            received.header(name.as_str()).map(str::as_bytes),
+            Some(value.as_bytes()),
+            "header {name}"
+        );
+    }
+    for (name, _) in received.headers() {
+        assert!(
+            prepared.headers().contains_key(name.as_str())
+                || name == "host"
+                || name == "content-length",
+            "unexpected header {name}"
+        );
+    }
+    let length = received.header("content-length").unwrap_or("0");
+    assert_eq!(length, prepared.body().len().to_string());
+}
+
+#[tokio::test]
+async fn every_prepared_request_is_exactly_what_the_operation_sends() {
+    let gateway = MockGateway::start().await;
+    let client = gateway
+        .client_builder()
+        .clock(common::fixed_now)
+        .user_agent_suffix("shop/2.1")
+        .build()
+        .unwrap();
+    // Read-only calls answer 200 so that nothing is retried; the fixed clock makes the date
+    // (and so the signature) of the call the one of the prepared request.
+    let eur = || amount("9.99");
+    let reference = "abcde12345abcde12345";
+    let start = StartScheduleRequest::new(
+        reference,
+        eur(),
+        "EUR",
+        1,
+        PeriodUnit::Month,
+        datetime!(2030-01-01 00:00 UTC),
+    );
+    let update = UpdateScheduleRequest::new().period_length(2u32);
+    let resume = ContinueScheduleRequest::new(datetime!(2030-02-01 00:00 UTC));
+    let options = OptionsRequest::new().parameter("country", "AT");
+    let capture = CaptureRequest::new("order-1002-2", reference, eur(), "EUR");
+    let refund = RefundRequest::new("order-1001-r1", reference, eur(), "EUR");
+    let incremental = IncrementalAuthorizationRequest::new("order-1002-4", reference, eur(), "EUR");
+    let preauthorize = PreauthorizeRequest::new("order-1002-1", eur(), "EUR");
+    let void = VoidRequest::new("order-1002-3", reference);
+    let register = RegisterRequest::new("customer-42-1").transaction_token("ix::tRaNsAcT1OnToK3N");
+    let deregister = DeregisterRequest::new("customer-42-2", reference);
+    let payout = PayoutRequest::new("payout-1", eur(), "EUR").reference_uuid(reference);
+    let odd_id = "order/1001 #1?x=ä";
+
+    let mut prepared = Vec::new();
+    macro_rules! both {
+        ($prepare:ident, $call:ident $(, $arg:expr)*) => {{
+            prepared.push(client.$prepare($($arg),*).await.unwrap());
+            client.$call($($arg),*).await.unwrap();
+        }};
+    }
+    both!(prepare_debit, debit, &debit());
+    both!(prepare_preauthorize, preauthorize, &preauthorize);
+    both!(prepare_capture, capture, &capture);
+    both!(prepare_void, void, &void);
+    both!(prepare_register, register, &register);
+    both!(prepare_deregister, deregister, &deregister);
+    both!(prepare_refund, refund, &refund);
+    both!(prepare_payout, payout, &payout);
+    both!(
+        prepare_incremental_authorization,
+        incremental_authorization,
+        &incremental
+    );
+    both!(prepare_status_by_uuid, status_by_uuid, "u-1");
+    both!(
+        prepare_status_by_merchant_transaction_id,
+        status_by_merchant_transaction_id,
+        odd_id
+    );
+    both!(prepare_start_schedule, start_schedule, &start);
+    both!(
+        prepare_update_schedule,
+        update_schedule,
+        SCHEDULE_ID,
+        &update
+    );
+    both!(prepare_get_schedule, get_schedule, SCHEDULE_ID);
+    both!(prepare_pause_schedule, pause_schedule, SCHEDULE_ID);
+    both!(
+        prepare_continue_schedule,
+        continue_schedule,
+        SCHEDULE_ID,
+        &resume
+    );
+    both!(prepare_cancel_schedule, cancel_schedule, SCHEDULE_ID);
+    both!(prepare_options, options, "bankList", &options);
+
+    let received = gateway.requests();
+    assert_eq!(received.len(), Operation::ALL.len(), "one request each");
+    assert_eq!(prepared.len(), received.len());
+    for (op, (prepared, received)) in Operation::ALL
+        .into_iter()
+        .zip(prepared.iter().zip(&received))
+    {
+        assert_eq!(received.operation(), Some(op));
+        assert!(received.is_accepted(), "{op:?}: authenticated and signed");
+        assert_prepared_is_sent(prepared, received);
+    }
+    // Nothing prepared was sent on its own.
+    assert_eq!(gateway.rejected(), 0);
+}
+
+#[tokio::test]
+async fn a_prepared_debit_is_signed_and_authenticated_as_documented() {
+    let client = common::client_builder("https://gateway.cardflo.io/api/v3")
+        .build()
+        .unwrap();
+    let request = DebitRequest::new("2019-09-02-0004", amount("9.99"), "EUR");
+    let prepared = client.prepare_debit(&request).await.unwrap();
+    assert_eq!(prepared.method(), http::Method::POST);
+    assert_eq!(
+        prepared.uri().to_string(),
+        "https://gateway.cardflo.io/api/v3/transaction/my-api-key/debit"
+    );
+    // The documented vector's body, byte for byte.
+    assert_eq!(
+        prepared.body().as_slice(),
+        br#"{"merchantTransactionId":"2019-09-02-0004","amount":"9.99","currency":"EUR"}"#
+    );
+    let headers = prepared.headers();
+    assert_eq!(headers["authorization"], common::DOCUMENTED_AUTHORIZATION);
+    assert!(
+        headers["authorization"].is_sensitive(),
+        "hidden from Debug output"
+    );
+    assert!(!format!("{prepared:?}").contains("YW55QXBpVXNlcjpteVBhc3N3b3Jk"));
+    assert_eq!(headers["date"], "Tue, 21 Jul 2020 13:15:03 GMT");
+    assert_eq!(headers["x-date"], headers["date"]);
+    assert_eq!(headers["content-type"], "application/json; charset=utf-8");
+    assert_eq!(headers["accept"], "application/json");
+    assert_eq!(
+        headers["user-agent"],
+        format!("cardflo-client/{}", env!("CARGO_PKG_VERSION")).as_str()
+    );
+    assert!(!headers.contains_key("x-integration-help"));
+    // The signature, recomputed independently from the documented inputs.
+    let expected = payments_signing::ixopay::sign(
+        common::SHARED_SECRET,
+        &payments_signing::ixopay::SignatureInput {
+            method: "POST",
+            body:
+                br#"{"merchantTransactionId":"2019-09-02-0004","amount":"9.99","currency":"EUR"}"#,
+            content_type: "application/json; charset=utf-8",
+            date: "Tue, 21 Jul 2020 13:15:03 GMT",
+            request_uri: "/api/v3/transaction/my-api-key/debit",
+        },
+    );
+    assert_eq!(headers["x-signature"], expected.as_str());
+    // An unsigned connector sends no signature.
+    let unsigned = client.connector("my-api-key");
+    let prepared = unsigned.prepare_debit(&request).await.unwrap();
+    assert!(!prepared.headers().contains_key("x-signature"));
+    // Invalid requests are refused by prepare too.
+    let too_long = DebitRequest::new("x".repeat(51), amount("1"), "EUR");
+    assert!(matches!(
+        client.prepare_debit(&too_long).await,
+        Err(Error::InvalidRequest { .. })
+    ));
+}
+
+#[tokio::test]
+async fn the_mock_accepts_only_the_credentials_it_was_started_with() {
+    let credentials = testing::MockCredentials::new(
+        Credentials::new("shop-user", SecretString::from("pw-7f3a9c21")),
+        Connector::new("card eur/1").shared_secret(SecretString::from("ss-91be04d7")),
+    );
+    let gateway = MockGateway::start_with(credentials).await;
+    let client = gateway.client();
+    assert!(client.debit(&debit()).await.unwrap().outcome.is_finished());
+    assert_eq!(gateway.hits(Operation::Debit), 1);
+    assert_eq!(
+        gateway.requests()[0].path(),
+        "/api/v3/transaction/card%20eur%2F1/debit"
+    );
+
+    // The documentation's default credentials are refused by this mock.
+    let default_client = Client::builder(
+        Credentials::new(testing::API_USER, SecretString::from(testing::API_PASSWORD)),
+        Connector::new("card eur/1").shared_secret(SecretString::from(testing::SHARED_SECRET)),
+    )
+    .base_url(gateway.base_url())
+    .build()
+    .unwrap();
+    let error = default_client.debit(&debit()).await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
+    // Right password, wrong shared secret: the documented signature error.
+    let wrong_secret = client.connector(
+        Connector::new("card eur/1").shared_secret(SecretString::from(testing::SHARED_SECRET)),
+    );
+    let error = wrong_secret.debit(&debit()).await.unwrap_err();
+    assert_eq!(error.provider_code(), Some("1004"));
+    assert_eq!(error.error_code(), Some(&ErrorCode::InvalidSignature));
+    assert_eq!(gateway.hits(Operation::Debit), 1);
+    assert_eq!(gateway.rejected(), 2);
+
+    // A connector without a shared secret: unsigned requests are accepted.
+    let unsigned = MockGateway::start_with(testing::MockCredentials::new(
+        Credentials::new("shop-user", SecretString::from("pw-7f3a9c21")),
+        Connector::new("sepa"),
+    ))
+    .await;
+    unsigned.client().status_by_uuid("u").await.unwrap();
+    let sent = &unsigned.requests()[0];
+    assert!(sent.is_accepted());
+    assert!(sent.header("x-signature").is_none());
+}
+
+#[tokio::test]
+async fn recorded_requests_hide_credentials_and_card_data_in_debug() {
+    let gateway = MockGateway::start().await;
+    let request = debit().customer(Customer::new().payment_data(PaymentData::Iban(
+        IbanData::new().iban("AT611904300234573201"),
+    )));
+    gateway.client().debit(&request).await.unwrap();
+    let recorded = gateway.requests().remove(0);
+    assert_eq!(
+        recorded.json().unwrap()["customer"]["paymentData"]["ibanData"]["iban"],
+        "AT611904300234573201",
+        "the raw body is available"
+    );
+    assert_eq!(recorded.query(), None);
+    assert_eq!(
+        recorded.header("Authorization"),
+        Some(common::DOCUMENTED_AUTHORIZATION)
+    );
+    let debug = format!("{recorded:?}");
+    for secret in [
+        "YW55QXBpVXNlcjpteVBhc3N3b3Jk",
+        "AT611904300234573201",
+        "ix::tRaNsAcT1OnToK3N",
+        testing::API_KEY,
+        recorded.header("x-signature").unwrap(),
+    ] {
+        assert!(!debug.contains(secret), "{secret} in {debug}");
+    }
+    assert!(debug.contains("order-1001-1"), "{debug}");
 }
