@@ -8,8 +8,8 @@
 //! a body that does not decode becomes [`Error::Decode`] naming the failing field. Use them for
 //! answers obtained another way (a recorded response, an outbound proxy, a queue), and in tests.
 //!
-//! Bodies are parsed with `serde_json`'s recursion limit: a deeply nested document is a decode
-//! error, never a stack overflow. Errors carry scrubbed excerpts only (credential-shaped fields,
+//! A body nested more than 128 levels deep is refused before it is parsed (a decode error,
+//! never a stack overflow). Errors carry scrubbed excerpts only (credential-shaped fields,
 //! JWTs and card-number-like digit runs removed); the client additionally removes its own
 //! credentials and tokens by value.
 //!
@@ -225,6 +225,13 @@ fn decode_error(op: Op, ctx: &Context<'_>, raw: Raw<'_>, path: String, message: 
 
 /// Decodes a whole body, naming the failing field.
 fn document<T: DeserializeOwned>(op: Op, ctx: &Context<'_>, raw: Raw<'_>) -> Result<T, Error> {
+    if lenient::nested_deeper_than(raw.body, lenient::MAX_JSON_DEPTH) {
+        let message = format!(
+            "the body is nested deeper than {} levels",
+            lenient::MAX_JSON_DEPTH
+        );
+        return Err(decode_error(op, ctx, raw, ".".into(), message));
+    }
     let mut de = serde_json::Deserializer::from_slice(raw.body);
     let result = serde_path_to_error::deserialize::<_, T>(&mut de)
         .map_err(|err| (err.path().to_string(), err.into_inner()))

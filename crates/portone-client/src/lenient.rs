@@ -204,3 +204,57 @@ pub(crate) fn opt_secret<'de, D: Deserializer<'de>>(
 pub(crate) fn opt_nonempty<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     Ok(opt_string(d)?.filter(|s| !s.is_empty()))
 }
+
+/// The deepest JSON nesting accepted anywhere (serde_json's own recursion limit).
+pub(crate) const MAX_JSON_DEPTH: usize = 128;
+
+/// `true` when `body`, read as JSON, opens more than `limit` arrays/objects at once. A linear
+/// scan (strings and escapes honoured), so a document is refused before any parser walks it,
+/// including parts a parser would skip.
+pub(crate) fn nested_deeper_than(body: &[u8], limit: usize) -> bool {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for &b in body {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod depth_tests {
+    use super::{MAX_JSON_DEPTH, nested_deeper_than};
+
+    #[test]
+    fn depth_counts_containers_outside_strings() {
+        let at_limit = format!("{}{}", "[".repeat(128), "]".repeat(128));
+        assert!(!nested_deeper_than(at_limit.as_bytes(), MAX_JSON_DEPTH));
+        let over = format!("[{at_limit}]");
+        assert!(nested_deeper_than(over.as_bytes(), MAX_JSON_DEPTH));
+        // Brackets inside strings, also after escaped quotes, do not count.
+        let quoted = format!(r#"{{"a":"\"{}"}}"#, "[".repeat(500));
+        assert!(!nested_deeper_than(quoted.as_bytes(), MAX_JSON_DEPTH));
+        // Unbalanced closers never underflow.
+        assert!(!nested_deeper_than(b"]]]]}}}{", MAX_JSON_DEPTH));
+    }
+}

@@ -30,14 +30,35 @@ const MAX_EXCERPT: usize = 512;
 
 const REDACTED: &str = "[redacted]";
 
+/// How much of a body is scrubbed for an excerpt: far more than the excerpt keeps, so the work
+/// stays bounded however large the body is.
+const WINDOW: usize = 8 * 1024;
+
+/// Characters dropped from the end of a cut window (beyond the longest known secret): what a
+/// secret, card number or token cut at the window's edge could leave unrecognised.
+const TAIL_GUARD: usize = 64;
+
 /// A scrubbed, bounded excerpt of `body`, safe for errors and logs.
 ///
 /// `known` holds exact strings (credentials, minted tokens) to remove wherever they appear.
+/// Only the first few kilobytes are looked at; when the body is longer, the end of that window
+/// (where a secret may have been cut in two) is dropped as well.
 pub(crate) fn excerpt(body: &[u8], known: &[&str]) -> String {
-    let text = String::from_utf8_lossy(body);
+    let cut = body.len() > WINDOW;
+    let window = &body[..body.len().min(WINDOW)];
+    let text = String::from_utf8_lossy(window);
     let mut out = scrub_text(&text, known);
+    let mut truncated = cut;
+    if cut {
+        let guard = TAIL_GUARD + known.iter().map(|k| k.chars().count()).max().unwrap_or(0);
+        let keep = out.chars().count().saturating_sub(guard);
+        out = out.chars().take(keep).collect();
+    }
     if out.chars().count() > MAX_EXCERPT {
         out = out.chars().take(MAX_EXCERPT).collect::<String>();
+        truncated = true;
+    }
+    if truncated {
         out.push('…');
     }
     out
@@ -257,6 +278,27 @@ mod tests {
         );
         assert_eq!(scrub_text("order 2000", &[]), "order 2000");
         assert_eq!(scrub_text("+919876543210", &[]), "+919876543210");
+    }
+
+    #[test]
+    fn a_secret_cut_at_the_window_edge_does_not_leak() {
+        let secret = "s3cr3t-value-0123456789";
+        // Content that scrubbing shrinks to almost nothing, then the secret across the edge.
+        for k in 1..secret.len() {
+            // The secret starts `k` bytes before the edge of the window.
+            let mut body = format!(r#"{{"token":"{}","#, "x".repeat(WINDOW - k - 22));
+            body.push_str(&"y".repeat(10));
+            assert_eq!(body.len(), WINDOW - k);
+            body.push_str(secret);
+            body.push_str(&"z".repeat(100));
+            let out = excerpt(body.as_bytes(), &[secret]);
+            assert!(!out.contains(&secret[..6]), "{out}");
+        }
+        // A card number across the edge.
+        let mut body = "a ".repeat(WINDOW / 2 - 5);
+        body.push_str("4242424242424242 and more");
+        let out = excerpt(body.as_bytes(), &[]);
+        assert!(!out.contains("424242"), "{out}");
     }
 
     #[test]

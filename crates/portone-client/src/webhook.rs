@@ -353,11 +353,24 @@ pub fn sign_redirect(
 }
 
 fn json_object(body: &[u8]) -> Result<Map<String, Value>, Error> {
+    refuse_deep(body)?;
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(_) => Err(WebhookError::Malformed("the body is not a JSON object".into()).into()),
         Err(e) => Err(WebhookError::Malformed(format!("the body is not JSON ({e})")).into()),
     }
+}
+
+/// A body nested more than 128 levels deep is refused before any parser walks it.
+fn refuse_deep(body: &[u8]) -> Result<(), Error> {
+    if lenient::nested_deeper_than(body, lenient::MAX_JSON_DEPTH) {
+        return Err(WebhookError::Malformed(format!(
+            "the body is nested deeper than {} levels",
+            lenient::MAX_JSON_DEPTH
+        ))
+        .into());
+    }
+    Ok(())
 }
 
 fn signature_of(map: &Map<String, Value>) -> Result<String, Error> {
@@ -428,6 +441,7 @@ fn as_pairs<'a>(values: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a 
 }
 
 fn parse_typed<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
+    refuse_deep(body)?;
     let mut de = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
