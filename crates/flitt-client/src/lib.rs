@@ -48,12 +48,12 @@
 //!
 //! | module | what it holds |
 //! |---|---|
-//! | [`client`] | [`Client`], [`ClientBuilder`]: one async method per operation |
+//! | [`client`] | [`Client`], [`ClientBuilder`]: one async method per operation, plus `prepare_*` and `decode_*_response` for each |
 //! | [`model`] | requests (validated builders) and responses (typed, lenient), one file per area |
-//! | [`auth`] | [`Credentials`] and the request/response signature, built on `payments-signing` |
-//! | [`webhook`] | verify and parse `server_callback_url` notifications; signing helpers for tests |
-//! | [`error`] | [`Error`] with `may_have_been_processed()`, `is_retryable()`, `status()`, `provider_code()` |
-//! | `testing` | (feature `testing`) a mock Flitt on loopback for your tests |
+//! | [`auth`] | [`Credentials`], the request/response signature built on `payments-signing`, and [`auth::verify_response`] |
+//! | [`webhook`] | verify, then parse, `server_callback_url` notifications; `acknowledge()`; `sign_notification` and other signing helpers for tests |
+//! | [`error`] | [`Error`] with `may_have_been_processed()`, `is_retryable()`, `status()`, `provider_code()`, `error_code()`, `retry_after()` |
+//! | `testing` | (feature `testing`) `MockGateway`, a mock Flitt on loopback for your tests, scripted per `Operation`, recording every request |
 //!
 //! # Operations
 //!
@@ -69,6 +69,33 @@
 //! | [`Client::subscription`] | `subscription` | yes |
 //! | [`Client::transaction_list`] | `transaction_list` | yes |
 //! | [`Client::settlement`] | `settlement` (protocol 2.0) | never |
+//!
+//! # Requests without the network
+//!
+//! Every operation has a `prepare_*` twin returning the exact [`http::Request`] it would send —
+//! URL, headers and signed body, byte for byte, built by the code the operation sends with —
+//! for snapshot tests and for measuring the client's own cost, and a `decode_*_response` twin
+//! that interprets an answer you received yourself (status, headers, raw body) with the
+//! operation's code.
+//!
+//! ```
+//! use flitt_client::{Client, Credentials, Currency, model::recurring::RecurringRequest};
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), flitt_client::Error> {
+//! let client = Client::builder(Credentials::test_merchant()).build()?;
+//! let charge = RecurringRequest::new("order-1002", "Refill", 2500, Currency::GEL, "<rectoken>");
+//! let request = client.prepare_recurring(&charge).await?;
+//! assert_eq!(request.uri(), "https://pay.flitt.com/api/recurring");
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Limits
+//!
+//! Answers are read up to [`ClientBuilder::max_response_bytes`] (4 MiB by default): a larger
+//! body is refused as soon as its `Content-Length`, or the bytes read so far, pass the limit
+//! ([`Error::ResponseTooLarge`]), without reading the rest. JSON nested deeper than
+//! `serde_json`'s recursion limit is a decode error, never a stack overflow.
 //!
 //! # Security
 //!

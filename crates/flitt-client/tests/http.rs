@@ -1024,6 +1024,10 @@ async fn secrets_and_card_data_never_reach_debug_errors_or_traces() {
     let subscriber = common::RecordingSubscriber::default();
     let output = Arc::clone(&subscriber.output);
     let _guard = tracing::subscriber::set_default(subscriber);
+    // With a single scoped subscriber, `tracing` asks only the current thread's subscriber
+    // whether a callsite is of interest; a callsite first reached by another test's thread is
+    // then cached as "never". A second registered dispatcher makes it ask every live one.
+    let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
 
     let gateway =
         MockGateway::start_with(Credentials::new(MERCHANT_ID, KEY).with_credit_key(CREDIT)).await;

@@ -238,7 +238,7 @@ fn exercise(body: &[u8]) {
 // Arbitrary input.
 
 proptest! {
-    #![proptest_config(config(384))]
+    #![proptest_config(config(256))]
 
     #[test]
     fn arbitrary_bytes_never_panic(body in proptest::collection::vec(any::<u8>(), 0..2048)) {
@@ -455,7 +455,7 @@ fn shape() -> impl Strategy<Value = Shape> {
 }
 
 proptest! {
-    #![proptest_config(config(768))]
+    #![proptest_config(config(640))]
 
     #[test]
     fn mutated_documented_examples_never_panic(
@@ -598,7 +598,7 @@ fn the_unchanged_signed_examples_verify() {
 }
 
 proptest! {
-    #![proptest_config(config(512))]
+    #![proptest_config(config(384))]
 
     #[test]
     fn a_changed_signed_field_fails_response_verification(
