@@ -17,20 +17,30 @@
 //!   retried payment is never a second payment; other writes are never retried blindly, and
 //!   [`Error::may_have_been_processed`] says when to reconcile;
 //! * requests are validated against Pivot's documented limits before they are sent;
-//! * responses accept every documented spelling and shape and keep unknown values;
+//! * responses accept every documented spelling and shape and keep unknown values; an answer
+//!   larger than [`ClientBuilder::max_response_bytes`] (4 MiB by default) is refused without
+//!   being buffered, and nested JSON deeper than 128 levels is a decode error;
 //! * secrets, card numbers and CVCs never appear in `Debug`, errors or logs.
+//!
+//! Every operation `x` has a `prepare_x` twin ([`Client::prepare_create_payment_session`], …)
+//! that returns the exact `http::Request` the operation would send now — method, URL, headers
+//! and body bytes, built by the same code — for snapshot tests and benchmarks. In the other
+//! direction, every response type decodes raw answers with the client's own decoder
+//! ([`PaymentSession::from_response`](model::session::PaymentSession::from_response),
+//! [`Page::from_response`](model::Page::from_response),
+//! [`AccessToken::from_response`](auth::AccessToken::from_response), …).
 //!
 //! # Modules
 //!
 //! | module | what it holds |
 //! |---|---|
-//! | [`client`] | [`Client`], [`ClientBuilder`]: one async method per operation |
-//! | [`auth`] | [`Credentials`], [`Environment`], [`RequestId`]; how the access token works |
-//! | [`model`] | request and response types: [`model::session`], [`model::customer`], [`model::refund`], [`model::config`] |
+//! | [`client`] | [`Client`], [`ClientBuilder`]: one async method per operation, and its `prepare_*` twin |
+//! | [`auth`] | [`Credentials`], [`Environment`], [`RequestId`], [`auth::AccessToken`]; how the access token works |
+//! | [`model`] | request and response types: [`model::session`], [`model::customer`], [`model::refund`], [`model::config`]; `from_response` decoders |
 //! | [`card`] | card data in redacting types, and Pivot's RSA-OAEP + AES-GCM card encryption |
-//! | [`webhook`] | callback verification (`X-API-Key`), typed events, [`webhook::Event::confirm`] |
-//! | [`error`] | [`Error`] and [`error::ProviderError`] |
-//! | `testing` | (feature `testing`) a mock Pivot gateway on loopback for your tests |
+//! | [`webhook`] | callback verification (`X-API-Key`), typed events, [`webhook::Event::confirm`], [`webhook::acknowledge`], [`webhook::sign_notification`] |
+//! | [`error`] | [`Error`], [`error::ProviderError`], [`error::DecodeError`], [`error::ErrorCode`] |
+//! | `testing` | (feature `testing`) `MockGateway`, a mock Pivot gateway on loopback, scripted per `Operation` |
 //!
 //! # Quickstart: API mode, save the card, then charge the saved card
 //!

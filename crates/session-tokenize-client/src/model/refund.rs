@@ -346,8 +346,8 @@ pub struct Refund {
 impl Refund {
     /// Decodes a refund answer (create or retrieve) from its HTTP status and body with the decoder the
     /// [`Client`](crate::Client) uses: an error answer (a non-2xx status, or a `code` other
-    /// than `"00"`) is [`Error::Provider`](crate::Error::Provider), a body that does not decode
-    /// is [`Error::Decode`](crate::Error::Decode) naming the failing field.
+    /// than `"00"`) is [`Error::Provider`], a body that does not decode
+    /// is [`Error::Decode`] naming the failing field.
     pub fn from_response(status: http::StatusCode, body: &[u8]) -> Result<Self, crate::Error> {
         crate::decode::standalone::<Self>(status, body, false).map(|(data, _)| data)
     }
