@@ -12,9 +12,9 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use cardflo_client::SecretString;
 use cardflo_client::auth::{Connector, Credentials};
 use cardflo_client::model::{DebitRequest, Reconciliation, TransactionOutcome};
-use cardflo_client::secrecy::SecretString;
 use cardflo_client::testing::{MockGateway, Operation, Outcome};
 use cardflo_client::{Amount, Client, DEFAULT_BASE_URL, Error};
 

@@ -27,7 +27,7 @@ pub const CONTENT_TYPE: &str = "application/json; charset=utf-8";
 ///
 /// ```
 /// use cardflo_client::auth::Credentials;
-/// use secrecy::SecretString;
+/// use cardflo_client::SecretString;
 /// let credentials = Credentials::new("anyApiUser", SecretString::from("myPassword"));
 /// assert!(!format!("{credentials:?}").contains("myPassword"));
 /// ```
@@ -77,7 +77,7 @@ impl fmt::Debug for Credentials {
 ///
 /// ```
 /// use cardflo_client::auth::Connector;
-/// use secrecy::SecretString;
+/// use cardflo_client::SecretString;
 /// let signed = Connector::new("my-api-key").shared_secret(SecretString::from("my-shared-secret"));
 /// assert!(signed.is_signed());
 /// assert!(!Connector::new("other-key").is_signed());

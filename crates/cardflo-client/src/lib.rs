@@ -21,15 +21,26 @@
 //!   then parses a typed [`model::Notification`].
 //! * **Secrets stay secret.** Passwords and shared secrets are [`secrecy::SecretString`]; IBANs
 //!   and tokens are [`model::Sensitive`]; errors carry scrubbed excerpts only.
-//! * **Tests.** The `testing` feature has a mock gateway on loopback.
+//! * **The exact request, before sending.** Every operation has a `prepare_*` twin (e.g.
+//!   [`Client::prepare_debit`]) returning the `http::Request<Vec<u8>>` it would send now —
+//!   method, URL, every header, signature included, and the body bytes. The operation sends
+//!   what this builds, so snapshot tests of `prepare_*` are snapshots of the wire.
+//! * **Bounded reading.** Answers larger than [`ClientBuilder::max_response_bytes`] (default
+//!   4 MiB) are refused without being buffered ([`Error::ResponseTooLarge`]); JSON nested deeper
+//!   than 128 levels is a decode error, never a stack overflow.
+//! * **Inbound parsers as functions.** What the client and the verifier run on raw bytes is
+//!   public: [`model::TransactionResponse::from_response`] (and the same on
+//!   [`model::StatusResponse`], [`model::ScheduleResponse`], [`model::OptionsResponse`]),
+//!   [`webhook::Verifier::verify_parts`] and [`webhook::parse`]. They are property-tested and
+//!   fuzzed.
+//! * **Tests.** The `testing` feature has a mock gateway on loopback that records every request.
 //!
 //! # Quickstart
 //!
 //! ```no_run
-//! use cardflo_client::{Amount, Client, Error};
+//! use cardflo_client::{Amount, Client, Error, SecretString};
 //! use cardflo_client::auth::{Connector, Credentials};
 //! use cardflo_client::model::{DebitRequest, Reconciliation, TransactionOutcome};
-//! use secrecy::SecretString;
 //!
 //! # async fn run() -> Result<(), Error> {
 //! let client = Client::builder(
@@ -70,14 +81,19 @@
 //!
 //! | module | what it holds |
 //! |---|---|
-//! | [`Client`], [`ClientBuilder`] | configuration and one async method per operation |
+//! | [`Client`], [`ClientBuilder`] | configuration; one async method per operation and its `prepare_*` twin |
+//! | [`Operation`] | the operations: name, method, read-only or state-changing |
 //! | [`auth`] | [`auth::Credentials`], [`auth::Connector`] and how requests are signed |
-//! | [`model`] | requests, answers, notifications, [`Amount`], [`model::ErrorCode`] |
-//! | [`webhook`] | [`webhook::Verifier`], [`webhook::acknowledge`], [`webhook::sign_notification`] |
+//! | [`model`] | requests, answers (`from_response`), notifications, [`Amount`], [`model::ErrorCode`] |
+//! | [`webhook`] | [`webhook::Verifier`], [`webhook::parse`], [`webhook::acknowledge`], [`webhook::sign_notification`] |
 //! | [`error`] | [`Error`] and what each kind means for retrying and reconciling |
+//! | [`secrecy`], [`SecretString`] | re-exported: the type of every secret |
 //! | `testing` | (feature `testing`) `testing::MockGateway`, a mock gateway on loopback |
 //!
 //! # Operations
+//!
+//! Each method `x` has a twin `prepare_x` with the same arguments (for example
+//! [`Client::prepare_debit`]) that builds the request without sending it.
 //!
 //! | operation | method | retried |
 //! |---|---|---|

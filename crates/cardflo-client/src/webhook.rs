@@ -13,7 +13,7 @@
 //! ```
 //! use cardflo_client::webhook::{self, Verifier};
 //! use cardflo_client::model::NotificationKind;
-//! use secrecy::SecretString;
+//! use cardflo_client::SecretString;
 //! use std::time::{Duration, SystemTime};
 //!
 //! let secret = SecretString::from("my-shared-secret");
@@ -305,7 +305,7 @@ pub fn acknowledge() -> http::Response<&'static str> {
 ///
 /// ```
 /// use cardflo_client::webhook::{sign_notification, Verifier};
-/// use secrecy::SecretString;
+/// use cardflo_client::SecretString;
 /// use std::time::SystemTime;
 ///
 /// let secret = SecretString::from("s3cr3t");
