@@ -31,7 +31,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
 
 /// The longest `Retry-After` the client waits for; a longer one ends the retries and the error
-/// is returned with [`ProviderError::retry_after`].
+/// is returned with [`Error::retry_after`].
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
 /// The name of the idempotency header.

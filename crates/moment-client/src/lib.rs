@@ -15,6 +15,13 @@
 //! * safe retries: every `POST` carries an `Idempotency-Key` that is reused on each retry, so a
 //!   retried create never makes two sessions; failures say whether the request
 //!   [may have been processed](Error::may_have_been_processed);
+//! * the exact request of each operation without sending it — `prepare_*` (e.g.
+//!   [`Client::prepare_create_payment_session`]) returns the `http::Request` the operation
+//!   sends, headers and body bytes, for snapshot tests;
+//! * bounded inbound parsing: answers over
+//!   [`max_response_bytes`](ClientBuilder::max_response_bytes) (4 MiB by default) are refused
+//!   without being buffered, deeply nested JSON is a typed error, and every parser is public
+//!   ([`decode`], [`webhook::Verifier::verify_parts`]);
 //! * webhook verification (Standard Webhooks) and typed events, in [`webhook`];
 //! * a mock Moment for your tests, in `testing` (feature `testing`).
 //!
@@ -42,6 +49,26 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Snapshot-test what your code sends, without a network:
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), moment_client::Error> {
+//! use moment_client::{Client, CreatePaymentSession};
+//!
+//! let client = Client::builder("sk_test_4eC39HqLyjWDarjtT1zdp7dc")
+//!     .idempotency_key_generator(|| "order_12345-create".to_owned())
+//!     .build()?;
+//! let request = CreatePaymentSession::new(10_000, "ZAR").external_reference("order_12345");
+//! let wire = client.prepare_create_payment_session(&request).await?;
+//! assert_eq!(wire.headers()["idempotency-key"], "order_12345-create");
+//! assert_eq!(
+//!     wire.body(),
+//!     br#"{"amount":10000,"currency":"ZAR","external_reference":"order_12345"}"#
+//! );
+//! # Ok(()) }
+//! ```
+//!
 //! Errors tell a retry apart from a reconciliation:
 //!
 //! ```no_run
@@ -62,13 +89,17 @@
 //!
 //! | module | what it holds |
 //! |---|---|
-//! | [`client`] | [`Client`], [`ClientBuilder`], [`Idempotent`] answers, defaults |
+//! | [`client`] | [`Client`], [`ClientBuilder`], [`Operation`], [`Idempotent`] answers, defaults |
+//! | [`decode`] | Moment's answers decoded from their raw parts (status, headers, body) |
 //! | [`auth`] | secret keys, test/live [`KeyMode`] |
 //! | [`model`] | wire types: sessions, payments, events, metadata, currency |
 //! | [`sdk`] | the backend of the client SDKs: [`CheckoutOutcome`], [`CheckoutToken`], [`CheckoutStatus`] |
-//! | [`webhook`] | [`webhook::Verifier`], signing helpers for tests, acknowledgement |
+//! | [`webhook`] | [`webhook::Verifier`], [`webhook::sign_notification`] for tests, [`webhook::acknowledge`] |
 //! | [`error`] | [`Error`], [`ProviderError`], [`DecodeError`], [`WebhookError`] |
-//! | `testing` | `MockGateway`, a mock Moment on loopback (feature `testing`) |
+//! | `testing` | `MockGateway`, a mock Moment on loopback, `Operation`/`Outcome` scripting (feature `testing`) |
+//!
+//! [`secrecy`] is re-exported, so that [`SecretString`] and `ExposeSecret` need no dependency
+//! of your own.
 //!
 //! # Features
 //!
@@ -113,3 +144,8 @@ pub use model::{
 pub use sdk::{CheckoutOutcome, CheckoutStatus, CheckoutToken};
 pub use secrecy;
 pub use secrecy::SecretString;
+
+// The README's examples are compiled (and run) as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

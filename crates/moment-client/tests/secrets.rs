@@ -109,6 +109,39 @@ async fn secrets_stay_out_of_logs_debug_and_errors() {
         .verify(&delivery)
         .unwrap_err();
 
+    // The prepared request, a too-large answer, a bad configuration, the mock's credentials.
+    let prepared = client
+        .prepare_create_payment_session(&sdk_request())
+        .await
+        .unwrap();
+    mock.script(
+        Operation::RetrievePayment,
+        Outcome::raw(
+            200,
+            Some("application/json"),
+            format!("\"{MOCK_SECRET_KEY}\""),
+        ),
+    );
+    let too_large = mock
+        .client_builder()
+        .max_response_bytes(8)
+        .build()
+        .unwrap()
+        .retrieve_payment("pay_1")
+        .await
+        .unwrap_err();
+    let config = moment_client::Client::builder(format!("{MOCK_SECRET_KEY} "))
+        .build()
+        .unwrap_err();
+    let bad_secret = Verifier::new(&moment_client::SecretString::from(format!(
+        "{MOCK_WEBHOOK_SECRET}!"
+    )))
+    .unwrap_err();
+    let extras = format!(
+        "{prepared:?}\n{too_large}\n{too_large:?}\n{config}\n{config:?}\n{bad_secret}\n{bad_secret:?}\n{:?}",
+        mock.credentials()
+    );
+
     let logged = capture.text.lock().unwrap().clone();
     assert!(
         logged.contains("create_payment_session"),
@@ -116,7 +149,7 @@ async fn secrets_stay_out_of_logs_debug_and_errors() {
     );
     assert!(logged.contains("retrying"), "{logged}");
     let everything = format!(
-        "{logged}\n{error}\n{error:?}\n{decode}\n{decode:?}\n{client:?}\n{:?}\n{token:?}\n{:?}\n{verifier:?}\n{event:?}\n{wrong}\n{wrong:?}",
+        "{extras}\n{logged}\n{error}\n{error:?}\n{decode}\n{decode:?}\n{client:?}\n{:?}\n{token:?}\n{:?}\n{verifier:?}\n{event:?}\n{wrong}\n{wrong:?}",
         mock.client_builder(),
         mock.requests(),
     );
