@@ -4,7 +4,7 @@
 use std::sync::OnceLock;
 
 use flitt_client::model::subscription::SubscriptionRequest;
-use flitt_client::{Client, Credentials, Currency};
+use flitt_client::{Client, Credentials};
 use libfuzzer_sys::fuzz_target;
 
 /// The order id of the published answers in `fixtures/flitt/`, so that signed answers get past
