@@ -16,6 +16,12 @@
 //!   never appear in `Debug`, errors or logs; card numbers leave the process only encrypted.
 //! * **Inbound messages** — redirects and webhooks — are verified in constant time before they
 //!   are parsed ([`webhook`]).
+//! * **Exact requests**: every operation has a `prepare_*` twin returning the
+//!   `http::Request<Vec<u8>>` it would send (same code path), for snapshot tests and
+//!   benchmarks; every answer has its public decoder in [`decode`].
+//! * **Bounded input**: answers larger than [`ClientBuilder::max_response_bytes`] (default
+//!   4 MiB) are refused without being buffered ([`Error::ResponseTooLarge`]); JSON nested
+//!   deeper than 128 levels is refused before it is parsed.
 //!
 //! # Module map
 //!
@@ -24,6 +30,7 @@
 //! | [`Client`], [`ClientBuilder`] | one async method per operation |
 //! | [`auth`] | credentials, JWT minting, the payment `signature_hash` |
 //! | [`model`] | requests and responses, one module per API area |
+//! | [`decode`] | the decoder of each operation's answer, from status, headers and body |
 //! | [`webhook`] | redirect and webhook verification, signing helpers for tests |
 //! | [`error`] | [`Error`] and what each kind means for retrying |
 //! | `testing` (feature `testing`) | a mock PortOne on loopback for your tests |
@@ -122,3 +129,8 @@ pub use model::Environment;
 pub use rust_decimal::Decimal;
 pub use secrecy;
 pub use secrecy::SecretString;
+
+/// The README's examples, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -757,3 +757,129 @@ fn every_documented_json_example_decodes_into_its_type() {
         decoder(name);
     }
 }
+
+/// The documented answers through the client's own decoders (`decode::*`, what the client runs
+/// on every answer): successes decode, and the documented error bodies become provider errors
+/// with their code, whatever HTTP status carries them.
+#[test]
+fn documented_answers_decode_through_the_clients_decoders() {
+    use http::{HeaderMap, StatusCode};
+    use portone_client::decode;
+    let h = HeaderMap::new();
+    let ok = StatusCode::OK;
+    let body = |name: &str| fixture(name).into_bytes();
+
+    let token = decode::auth_token(ok, &h, &body("auth-token-response.json")).unwrap();
+    assert_eq!(token.expires_in, Some(Duration::from_secs(21_600)));
+    assert!(
+        token
+            .token
+            .expose_secret()
+            .ends_with(".-A7y_JSRNbST9wIE26xd-oq0vLsQ-PavhHyxSts0glY")
+    );
+    let link = decode::create_payment_link(ok, &h, &body("payment-link-response.json")).unwrap();
+    assert_eq!(link.payment_link_ref, "2BEemUknaImTq5ljmoNQQV2tSll");
+    let payment =
+        decode::initiate_payment(ok, &h, &body("initiate-payment-response.json")).unwrap();
+    assert_eq!(payment.is_success, Some(true));
+    let methods = decode::payment_methods(
+        ok,
+        &h,
+        format!(
+            "{{\"CARD\":[{}]}}",
+            fixture("payment-methods-item-stripe.json")
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    assert_eq!(methods.of_type("CARD").len(), 1);
+    let saved = decode::saved_cards(ok, &h, &body("saved-cards-response.json")).unwrap();
+    assert_eq!(saved.cards.len(), 1);
+    let added = decode::add_card_for_customer(ok, &h, &body("add-card-response.json")).unwrap();
+    assert_eq!(added.expiry_month.as_deref(), Some("07"));
+    let cards = decode::list_cards(ok, &h, &body("list-cards-response.json")).unwrap();
+    assert_eq!(cards.len(), 1);
+    let deleted = decode::delete_card(ok, &h, &body("delete-card-response.json")).unwrap();
+    assert_eq!(deleted.status_reason, Some(StatusReason::Success));
+    let status =
+        decode::transaction_status(ok, &h, &body("transaction-status-response.json")).unwrap();
+    assert_eq!(status.status, Some(TransactionStatus::Expired));
+    let state =
+        decode::payment_link_status(ok, &h, &body("payment-link-status-response.json")).unwrap();
+    assert!(state.status.unwrap().is_success());
+
+    type Check = fn(StatusCode, &HeaderMap, &[u8]) -> Result<(), Error>;
+    let errors: [(&str, Check, &str); 11] = [
+        (
+            "initiate-payment-error-initiated.json",
+            |s, h, b| decode::initiate_payment(s, h, b).map(drop),
+            "4000",
+        ),
+        (
+            "initiate-payment-error-string-is-success.json",
+            |s, h, b| decode::initiate_payment(s, h, b).map(drop),
+            "5000",
+        ),
+        (
+            "initiate-payment-error-signature-required.json",
+            |s, h, b| decode::initiate_payment(s, h, b).map(drop),
+            "4001",
+        ),
+        (
+            "payment-link-error-signature-required.json",
+            |s, h, b| decode::create_payment_link(s, h, b).map(drop),
+            "4010",
+        ),
+        (
+            "saved-cards-error.json",
+            |s, h, b| decode::saved_cards(s, h, b).map(drop),
+            "4010",
+        ),
+        (
+            "add-card-error-duplicate.json",
+            |s, h, b| decode::add_card_for_customer(s, h, b).map(drop),
+            "4001",
+        ),
+        (
+            "list-cards-error-customer-not-found.json",
+            |s, h, b| decode::list_cards(s, h, b).map(drop),
+            "4016",
+        ),
+        (
+            "delete-card-error.json",
+            |s, h, b| decode::delete_card(s, h, b).map(drop),
+            "4016",
+        ),
+        (
+            "transaction-details-error-not-found.json",
+            |s, h, b| decode::transaction_details(s, h, b).map(drop),
+            "4096",
+        ),
+        (
+            "auth-token-error-merchant-not-found.json",
+            |s, h, b| decode::auth_token(s, h, b).map(drop),
+            "4016",
+        ),
+        (
+            "jwt-error-4054.json",
+            |s, h, b| decode::capture(s, h, b).map(drop),
+            "4054",
+        ),
+    ];
+    for (name, check, code) in errors {
+        for status in [
+            StatusCode::OK,
+            StatusCode::BAD_REQUEST,
+            StatusCode::UNAUTHORIZED,
+        ] {
+            let err = check(status, &h, &body(name)).unwrap_err();
+            let provider = err
+                .as_provider()
+                .unwrap_or_else(|| panic!("{name} ({status}): {err:?}"));
+            assert_eq!(provider.status, status, "{name}");
+            assert_eq!(err.provider_code(), Some(code), "{name}");
+            assert_eq!(err.error_code().map(|c| c.as_str()), Some(code), "{name}");
+            assert!(!err.may_have_been_processed(), "{name}");
+        }
+    }
+}

@@ -339,3 +339,63 @@ fn verifier_and_signer_debug_show_no_secret() {
     assert!(!v.contains(secret) && !s.contains(secret));
     assert_eq!(webhook::acknowledge().status(), http::StatusCode::OK);
 }
+
+#[test]
+fn sign_notification_builds_a_request_the_verifier_accepts() {
+    let secret = SecretString::from(SECRET);
+    let body = serde_json::to_vec(&payment_webhook(json!(500))).unwrap();
+    let request = webhook::sign_notification(&secret, body).unwrap();
+    assert_eq!(request.method(), http::Method::POST);
+    assert_eq!(request.headers()["content-type"], "application/json");
+    // The signature is the one computed here from the hand-written canonical message.
+    let sent: Value = serde_json::from_slice(request.body()).unwrap();
+    assert_eq!(sent["signature_hash"], hmac(PAYMENT_MESSAGE).as_str());
+    match verifier().verify(&request).unwrap() {
+        Event::Payment(payment) => {
+            assert_eq!(payment.amount, Some(Decimal::from(500)));
+            assert!(payment.status.is_success());
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+
+    // A body with `link_ref` is signed as a payment-link webhook.
+    let body = serde_json::to_vec(&payment_link_webhook()).unwrap();
+    let request = webhook::sign_notification(&secret, body).unwrap();
+    assert!(matches!(
+        verifier().verify(&request).unwrap(),
+        Event::PaymentLink(_)
+    ));
+    // Another secret does not verify it.
+    mismatch(Verifier::new(SecretString::from("another")).verify(&request));
+    // Not a JSON object: refused.
+    assert!(webhook::sign_notification(&secret, b"[1]".to_vec()).is_err());
+}
+
+#[test]
+fn sign_redirect_builds_the_customers_return_request() {
+    let secret = SecretString::from(SECRET);
+    let request = webhook::sign_redirect(
+        &secret,
+        "https://shop.example/success?cart=7",
+        &[
+            ("order_ref", "2937z05mrtN17ZYigwZhfKdqEGQ"),
+            ("merchant_order_ref", "MERCHANT1617366877238"),
+            ("channel_order_ref", "pi_3KyTl5Jrbhj1WB8Z017xJS9i"),
+            ("status", "Success"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(request.method(), http::Method::GET);
+    assert_eq!(request.uri().path(), "/success");
+    // The published redirect vector's signature, for the same four values and secret.
+    let query = request.uri().query().unwrap();
+    assert!(
+        query.ends_with("signature_hash=XhSOYiIW1aUFfVRi3zpYQOuVX3MNKlKY%2FRhy3rSlEHs%3D"),
+        "{query}"
+    );
+    let Event::Redirect(redirect) = verifier().verify(&request).unwrap() else {
+        panic!("a redirect")
+    };
+    assert_eq!(redirect.details.extra["cart"], "7");
+    assert!(webhook::sign_redirect(&secret, "not a url", &[]).is_err());
+}

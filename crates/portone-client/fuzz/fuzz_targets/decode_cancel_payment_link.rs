@@ -1,0 +1,11 @@
+//! `decode::cancel_payment_link`: what the client runs on every answer to `Client::cancel_payment_link`.
+#![no_main]
+
+mod common;
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let (status, headers, body) = common::answer(data);
+    common::inspect(portone_client::decode::cancel_payment_link(status, &headers, body));
+});

@@ -1,0 +1,11 @@
+//! `decode::card_public_key`: what the client runs on every answer to `Client::card_public_key`.
+#![no_main]
+
+mod common;
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let (status, headers, body) = common::answer(data);
+    common::inspect(portone_client::decode::card_public_key(status, &headers, body));
+});

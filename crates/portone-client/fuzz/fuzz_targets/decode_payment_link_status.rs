@@ -1,0 +1,11 @@
+//! `decode::payment_link_status`: what the client runs on every answer to `Client::payment_link_status`.
+#![no_main]
+
+mod common;
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let (status, headers, body) = common::answer(data);
+    common::inspect(portone_client::decode::payment_link_status(status, &headers, body));
+});

@@ -1,0 +1,11 @@
+//! `decode::refunds`: what the client runs on every answer to `Client::refunds`.
+#![no_main]
+
+mod common;
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let (status, headers, body) = common::answer(data);
+    common::inspect(portone_client::decode::refunds(status, &headers, body));
+});

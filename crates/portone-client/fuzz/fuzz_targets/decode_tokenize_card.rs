@@ -1,0 +1,11 @@
+//! `decode::tokenize_card`: what the client runs on every answer to `Client::tokenize_card`.
+#![no_main]
+
+mod common;
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let (status, headers, body) = common::answer(data);
+    common::inspect(portone_client::decode::tokenize_card(status, &headers, body));
+});

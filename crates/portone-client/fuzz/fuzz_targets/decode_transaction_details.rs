@@ -1,0 +1,11 @@
+//! `decode::transaction_details`: what the client runs on every answer to `Client::transaction_details`.
+#![no_main]
+
+mod common;
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let (status, headers, body) = common::answer(data);
+    common::inspect(portone_client::decode::transaction_details(status, &headers, body));
+});
