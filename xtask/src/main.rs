@@ -12,6 +12,7 @@
 // A command-line tool: printing is its job.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod bench_report;
 mod demo;
 mod fixtures;
 
@@ -23,6 +24,7 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   demo               run each provider's main flow against its mock gateway, with a transcript
   demo --provider <name> [--live]
+  bench-report       run the benchmarks and print the ratio table (--no-run: table only)
   fixtures           write fixtures/ from docs/providers/*.md, then regenerate snapshots
   fixtures --check   fail if fixtures or snapshots are stale (what CI runs)
 
@@ -36,6 +38,7 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["fixtures", rest @ ..] => fixtures_command(rest),
         ["demo", rest @ ..] => demo::run(rest),
+        ["bench-report", rest @ ..] => bench_report::run(&workspace_root(), rest),
         ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
             Ok(())

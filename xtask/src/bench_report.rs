@@ -1,0 +1,124 @@
+//! `cargo xtask bench-report`: runs the overhead and throughput benchmarks and prints one table
+//! of ratios (Markdown, ready for `docs/performance.md`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const PROVIDERS: [&str; 5] = ["cardflo", "flitt", "moment", "portone", "pivot"];
+
+pub(crate) fn run(root: &Path, args: &[&str]) -> Result<(), String> {
+    let skip_run = match args {
+        [] => false,
+        ["--no-run"] => true,
+        other => {
+            return Err(format!(
+                "unknown option {other:?}; usage: cargo xtask bench-report [--no-run]"
+            ));
+        }
+    };
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    if !skip_run {
+        for bench in ["overhead", "throughput"] {
+            println!("bench-report: cargo bench -p xtask --bench {bench}");
+            let status = Command::new(&cargo)
+                .current_dir(root)
+                .args(["bench", "-p", "xtask", "--bench", bench])
+                .status()
+                .map_err(|e| format!("cannot run cargo bench: {e}"))?;
+            if !status.success() {
+                return Err(format!("cargo bench --bench {bench} failed"));
+            }
+        }
+    }
+    let target = target_dir(root);
+    let throughput: serde_json::Value = read_json(&target.join("bench-results/throughput.json"))?;
+    let rows = throughput
+        .as_array()
+        .ok_or("throughput.json is not an array")?;
+
+    println!();
+    println!(
+        "| provider | request: crate | primitive | ratio | webhook: crate | primitive | ratio | sequential rps crate / raw | ratio | 32 in flight rps crate / raw | ratio | connections (seq) |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    for provider in PROVIDERS {
+        let request = estimate(&target, &format!("{provider}-request"), "crate")?;
+        let request_floor = estimate(&target, &format!("{provider}-request"), "primitive")?;
+        let webhook = estimate(&target, &format!("{provider}-webhook"), "crate")?;
+        let webhook_floor = estimate(&target, &format!("{provider}-webhook"), "primitive")?;
+        let row = rows
+            .iter()
+            .find(|r| r["provider"] == provider)
+            .ok_or_else(|| format!("no throughput result for {provider}"))?;
+        let f = |v: &serde_json::Value| v.as_f64().unwrap_or(f64::NAN);
+        println!(
+            "| {provider} | {} | {} | {:.1}× | {} | {} | {:.1}× | {:.0} / {:.0} | {:.3} | {:.0} / {:.0} | {:.3} | {} / {} |",
+            time(request),
+            time(request_floor),
+            request / request_floor,
+            time(webhook),
+            time(webhook_floor),
+            webhook / webhook_floor,
+            f(&row["sequential"]["crate_rps"]),
+            f(&row["sequential"]["raw_rps"]),
+            f(&row["sequential"]["ratio"]),
+            f(&row["concurrent"]["crate_rps"]),
+            f(&row["concurrent"]["raw_rps"]),
+            f(&row["concurrent"]["ratio"]),
+            row["sequential"]["crate_connections"],
+            row["sequential"]["raw_connections"],
+        );
+    }
+    Ok(())
+}
+
+/// Criterion's mean estimate for `group/function`, in nanoseconds.
+fn estimate(target: &Path, group: &str, function: &str) -> Result<f64, String> {
+    let path = target
+        .join("criterion")
+        .join(group)
+        .join(function)
+        .join("new/estimates.json");
+    let json = read_json(&path)?;
+    json["mean"]["point_estimate"]
+        .as_f64()
+        .ok_or_else(|| format!("{}: no mean estimate", path.display()))
+}
+
+fn time(ns: f64) -> String {
+    if ns >= 1_000_000.0 {
+        format!("{:.2} ms", ns / 1_000_000.0)
+    } else if ns >= 1_000.0 {
+        format!("{:.1} µs", ns / 1_000.0)
+    } else {
+        format!("{ns:.0} ns")
+    }
+}
+
+fn read_json(path: &Path) -> Result<serde_json::Value, String> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        format!(
+            "{}: {e} (run `cargo xtask bench-report` without --no-run first)",
+            path.display()
+        )
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| root.join("target"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_shown_in_readable_units() {
+        assert_eq!(time(850.0), "850 ns");
+        assert_eq!(time(12_345.0), "12.3 µs");
+        assert_eq!(time(2_500_000.0), "2.50 ms");
+    }
+}
