@@ -435,4 +435,43 @@ mod tests {
             Some(StatusCode::SERVICE_UNAVAILABLE)
         );
     }
+
+    #[test]
+    fn the_shared_predicates_read_every_kind() {
+        let mut limited = provider(429);
+        if let Error::Provider(p) = &mut limited {
+            p.code = Some(ErrorCode::FrequencyAboveLimit);
+            p.retry_after = Some(Duration::from_secs(3));
+        }
+        assert_eq!(limited.provider_code(), Some("frequency_above_limit"));
+        assert_eq!(limited.error_code(), Some(&ErrorCode::FrequencyAboveLimit));
+        assert_eq!(limited.retry_after(), Some(Duration::from_secs(3)));
+
+        let unknown = ErrorCode::from("brand_new_code");
+        assert_eq!(unknown.as_str(), "brand_new_code");
+
+        let too_large = Error::ResponseTooLarge {
+            status: StatusCode::OK,
+            limit: 10,
+            processed: true,
+            request_id: None,
+        };
+        assert!(too_large.may_have_been_processed());
+        assert!(!too_large.is_retryable());
+        assert_eq!(too_large.status(), Some(StatusCode::OK));
+
+        let decode = Error::decode(
+            "data.id",
+            "missing",
+            Some(StatusCode::OK),
+            String::new(),
+            true,
+        );
+        assert!(decode.may_have_been_processed());
+        assert_eq!(decode.as_decode().map(|d| d.path.as_str()), Some("data.id"));
+        assert_eq!(
+            decode.to_string(),
+            "could not decode the response at `data.id`: missing"
+        );
+    }
 }

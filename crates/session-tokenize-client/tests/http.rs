@@ -1039,3 +1039,34 @@ fn the_client_and_its_futures_can_cross_threads() {
     };
     assert_send_sync(&error);
 }
+
+#[tokio::test]
+async fn a_mock_started_with_other_credentials_accepts_only_those() {
+    let credentials = Credentials::sandbox("merchant-7", "recognisable-secret-7f3a");
+    let mock = MockGateway::start_with(credentials).await;
+    assert_eq!(mock.credentials().client_id(), "merchant-7");
+    mock.client().get_payment_method_configs().await.unwrap();
+    let token_request = &mock.requests()[0];
+    assert_eq!(token_request.operation(), Some(Operation::AccessToken));
+    assert_eq!(token_request.header("x-merchant-id"), Some("merchant-7"));
+    assert_eq!(
+        token_request.header("x-merchant-secret"),
+        Some("recognisable-secret-7f3a")
+    );
+    assert!(!format!("{token_request:?}").contains("recognisable-secret-7f3a"));
+
+    // The built-in credentials are refused by this mock.
+    let err = Client::builder(Credentials::sandbox(
+        MockGateway::CLIENT_ID,
+        MockGateway::CLIENT_SECRET,
+    ))
+    .base_url(mock.base_url())
+    .max_retries(0)
+    .build()
+    .unwrap()
+    .get_payment_method_configs()
+    .await
+    .unwrap_err();
+    assert_eq!(err.provider_code(), Some("credentials_invalid"));
+    assert_eq!(mock.hits(Operation::GetPaymentMethodConfigs), 1);
+}
