@@ -265,6 +265,26 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// The document with credentials removed from every text member (keys, bearer tokens) and
+    /// the values of credential members (`secret`, `client_token`) replaced.
+    fn scrubbed(mut self) -> Self {
+        for text in [
+            &mut self.problem_type,
+            &mut self.title,
+            &mut self.detail,
+            &mut self.instance,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            *text = crate::scrub::scrub(text);
+        }
+        for (name, value) in self.extra.iter_mut() {
+            scrub_member(name, value);
+        }
+        self
+    }
+
     /// The machine-readable code: an extension member `code` or `error_code` if present,
     /// otherwise the fragment of the `type` URI (`not-found` for `…/docs/errors#not-found`).
     pub fn code(&self) -> Option<&str> {
@@ -294,6 +314,21 @@ impl Problem {
     }
 }
 
+/// Scrubs one JSON member of a problem document (depth is bounded by the JSON parser's
+/// recursion limit).
+fn scrub_member(name: &str, value: &mut Value) {
+    if crate::scrub::is_secret_member(name) && !value.is_null() {
+        *value = Value::String("[REDACTED]".to_owned());
+        return;
+    }
+    match value {
+        Value::String(text) => *text = crate::scrub::scrub(text),
+        Value::Array(items) => items.iter_mut().for_each(|v| scrub_member("", v)),
+        Value::Object(map) => map.iter_mut().for_each(|(k, v)| scrub_member(k, v)),
+        _ => {}
+    }
+}
+
 /// Moment answered a request with an error status.
 #[derive(Debug, Clone)]
 pub struct ProviderError {
@@ -318,7 +353,10 @@ impl ProviderError {
         retry_after: Option<Duration>,
         replayed: bool,
     ) -> Self {
-        let problem = serde_json::from_slice::<Problem>(body).ok();
+        // The problem document is kept scrubbed: it is part of the error's `Debug`.
+        let problem = serde_json::from_slice::<Problem>(body)
+            .ok()
+            .map(Problem::scrubbed);
         let kind = classify(status, problem.as_ref(), operation);
         ProviderError {
             operation: operation.as_str(),
@@ -584,5 +622,40 @@ impl From<payments_signing::standard_webhooks::VerifyError> for WebhookError {
             V::TimestampTooNew => WebhookError::TimestampTooNew,
             _ => WebhookError::NoMatchingSignature,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problem_documents_are_scrubbed_before_they_are_kept() {
+        let body = br#"{"type":"https://api.momentco.io/docs/errors#bad-request","title":"Bad request","status":400,"detail":"the key sk_test_4eC39HqLyjWDarjtT1zdp7dc is not valid here","secret":"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw","nested":{"client_token":"ct_abc","note":"Bearer eyJhbGciOi.x.y"},"code":"bad_request"}"#;
+        let error = ProviderError::new(
+            crate::client::Operation::RetrievePaymentSession,
+            StatusCode::BAD_REQUEST,
+            body,
+            None,
+            None,
+            false,
+        );
+        let shown = format!("{error:?} {error:#?}");
+        for secret in [
+            "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            "ct_abc",
+            "eyJhbGciOi",
+        ] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        let problem = error.problem().expect("a problem document");
+        assert_eq!(
+            problem.detail.as_deref(),
+            Some("the key [REDACTED] is not valid here")
+        );
+        // What is not a credential stays usable.
+        assert_eq!(problem.code(), Some("bad_request"));
+        assert_eq!(problem.title.as_deref(), Some("Bad request"));
     }
 }

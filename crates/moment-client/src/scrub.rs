@@ -9,6 +9,13 @@ const KEY_PREFIXES: [&str; 3] = ["sk_", "pk_", "whsec_"];
 /// JSON members whose string values are credentials.
 const SECRET_MEMBERS: [&str; 2] = ["\"client_token\"", "\"secret\""];
 
+/// Whether a JSON member of this name holds a credential.
+pub(crate) fn is_secret_member(name: &str) -> bool {
+    SECRET_MEMBERS
+        .iter()
+        .any(|quoted| quoted.trim_matches('"').eq_ignore_ascii_case(name))
+}
+
 /// The longest excerpt kept from a body, in bytes.
 const EXCERPT_LEN: usize = 512;
 
