@@ -33,6 +33,21 @@ pub fn fixture(provider: &str, name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
+/// The crate's call as a [`Call`]: `op` runs on a clone of `client` for every request.
+fn call<C, F, Fut, T, E>(client: C, op: F) -> Call
+where
+    C: Clone + Send + Sync + 'static,
+    F: Fn(C) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<T, E>> + Send + 'static,
+    E: std::fmt::Display,
+{
+    let op = Arc::new(op);
+    Arc::new(move || {
+        let future = op(client.clone());
+        Box::pin(async move { future.await.map(drop).map_err(|e| e.to_string()) })
+    })
+}
+
 fn canned(method: &'static str, path: &str, status: u16, body: Vec<u8>) -> Canned {
     Canned {
         method,
@@ -104,16 +119,10 @@ pub mod cardflo {
         .await;
         let client = client(&format!("{}/api/v3", server.origin()));
         let prepared = client.prepare_debit(&request()).await.expect("prepare");
-        let call: Call = Arc::new(move || {
-            let client = client.clone();
-            Box::pin(async move {
-                client
-                    .debit(&request())
-                    .await
-                    .map(drop)
-                    .map_err(|e| e.to_string())
-            })
-        });
+        let call = call(
+            client,
+            |client| async move { client.debit(&request()).await },
+        );
         Case {
             provider: "cardflo",
             operation: "debit",
@@ -165,15 +174,8 @@ pub mod flitt {
             LoopbackServer::start(vec![canned("POST", "/api/recurring", 200, response())]).await;
         let client = client(&format!("{}/api", server.origin()));
         let prepared = client.prepare_recurring(&request()).await.expect("prepare");
-        let call: Call = Arc::new(move || {
-            let client = client.clone();
-            Box::pin(async move {
-                client
-                    .recurring(&request())
-                    .await
-                    .map(drop)
-                    .map_err(|e| e.to_string())
-            })
+        let call = call(client, |client| async move {
+            client.recurring(&request()).await
         });
         Case {
             provider: "flitt",
@@ -220,15 +222,8 @@ pub mod moment {
             .prepare_create_payment_session(&request())
             .await
             .expect("prepare");
-        let call: Call = Arc::new(move || {
-            let client = client.clone();
-            Box::pin(async move {
-                client
-                    .create_payment_session(&request())
-                    .await
-                    .map(drop)
-                    .map_err(|e| e.to_string())
-            })
+        let call = call(client, |client| async move {
+            client.create_payment_session(&request()).await
         });
         Case {
             provider: "moment",
@@ -307,15 +302,8 @@ pub mod portone {
             .prepare_create_payment_link(&request())
             .await
             .expect("prepare");
-        let call: Call = Arc::new(move || {
-            let client = client.clone();
-            Box::pin(async move {
-                client
-                    .create_payment_link(&request())
-                    .await
-                    .map(drop)
-                    .map_err(|e| e.to_string())
-            })
+        let call = call(client, |client| async move {
+            client.create_payment_link(&request()).await
         });
         Case {
             provider: "portone",
@@ -396,15 +384,8 @@ pub mod pivot {
             .prepare_create_payment_session(&request())
             .await
             .expect("prepare");
-        let call: Call = Arc::new(move || {
-            let client = client.clone();
-            Box::pin(async move {
-                client
-                    .create_payment_session(&request())
-                    .await
-                    .map(drop)
-                    .map_err(|e| e.to_string())
-            })
+        let call = call(client, |client| async move {
+            client.create_payment_session(&request()).await
         });
         Case {
             provider: "pivot",
