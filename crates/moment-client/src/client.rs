@@ -859,6 +859,7 @@ impl Client {
             None => Vec::new(),
         };
         builder
+            .extension(url)
             .body(body)
             .map_err(|e| Error::invalid(format!("the request cannot be built: {e}")))
     }
@@ -869,17 +870,24 @@ impl Client {
         operation: Operation,
         prepared: http::Request<Vec<u8>>,
     ) -> Result<Answer<T>, Error> {
-        let url = Url::parse(&prepared.uri().to_string())
-            .map_err(|e| Error::invalid(format!("the request's URL is not valid: {e}")))?;
-        let idempotency_key = prepared
-            .headers()
+        // `build_request` keeps the parsed URL beside the request, so it is not parsed again.
+        let url = match prepared.extensions().get::<Url>() {
+            Some(url) => url.clone(),
+            None => Url::parse(&prepared.uri().to_string())
+                .map_err(|e| Error::invalid(format!("the request's URL is not valid: {e}")))?,
+        };
+        let (parts, body) = prepared.into_parts();
+        // One conversion; every attempt shares these bytes.
+        let body = bytes::Bytes::from(body);
+        let idempotency_key = parts
+            .headers
             .get(IDEMPOTENCY_KEY_HEADER)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
         let span = tracing::info_span!(
             "moment",
             operation = operation.as_str(),
-            method = %prepared.method(),
+            method = %parts.method,
             path = url.path(),
             idempotency_key = idempotency_key.as_deref(),
             mode = %self.inner.credentials.mode(),
@@ -891,7 +899,8 @@ impl Client {
             .with_jitter();
         let send = Exchange {
             operation,
-            prepared: &prepared,
+            parts: &parts,
+            body: &body,
             url: &url,
             idempotency_key: idempotency_key.as_deref(),
         };
@@ -943,11 +952,11 @@ impl Client {
         attempt: u32,
     ) -> Result<Answer<T>, Error> {
         tracing::debug!(attempt, "sending");
-        let prepared = send.prepared;
-        let mut request = reqwest::Request::new(prepared.method().clone(), send.url.clone());
-        *request.headers_mut() = prepared.headers().clone();
-        if prepared.method() != Method::GET || !prepared.body().is_empty() {
-            *request.body_mut() = Some(prepared.body().clone().into());
+        let parts = send.parts;
+        let mut request = reqwest::Request::new(parts.method.clone(), send.url.clone());
+        *request.headers_mut() = parts.headers.clone();
+        if parts.method != Method::GET || !send.body.is_empty() {
+            *request.body_mut() = Some(send.body.clone().into());
         }
         *request.timeout_mut() = Some(self.inner.timeout);
         let mut response = self
@@ -981,7 +990,7 @@ impl Client {
         let limit = self.inner.max_response_bytes;
         let too_large = || Error::ResponseTooLarge {
             operation: send.operation.as_str(),
-            method: send.prepared.method().clone(),
+            method: send.parts.method.clone(),
             status,
             limit,
             idempotency_key: send.idempotency_key.map(str::to_owned),
@@ -1018,7 +1027,7 @@ impl Client {
             return Error::invalid(format!("the request cannot be built: {error}"));
         }
         let never_sent = error.is_connect() && status.is_none();
-        if never_sent || send.prepared.method() != Method::POST {
+        if never_sent || send.parts.method != Method::POST {
             return Error::Transport {
                 operation: send.operation.as_str(),
                 source: error,
@@ -1044,7 +1053,8 @@ impl Client {
 /// One prepared request, sent once per attempt with the same bytes and key.
 struct Exchange<'a> {
     operation: Operation,
-    prepared: &'a http::Request<Vec<u8>>,
+    parts: &'a http::request::Parts,
+    body: &'a bytes::Bytes,
     url: &'a Url,
     idempotency_key: Option<&'a str>,
 }

@@ -504,6 +504,12 @@ impl DecodeError {
         operation: &'static str,
         body: &[u8],
     ) -> Result<T, Box<DecodeError>> {
+        // The plain decode is the fast path; only a body that fails is decoded again with the
+        // path tracking (which allocates for every key it passes) to name the failing field.
+        // Decoding is deterministic, so the second pass fails at the same place.
+        if let Ok(value) = serde_json::from_slice::<T>(body) {
+            return Ok(value);
+        }
         let mut de = serde_json::Deserializer::from_slice(body);
         let (path, inner) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
             Ok(value) => match de.end() {

@@ -114,6 +114,10 @@ fn decode_data<T: serde::de::DeserializeOwned>(
     data: Value,
     body: &[u8],
 ) -> Result<T, Box<DecodeError>> {
+    // Fast path without path tracking; a failure is decoded again to name the field.
+    if let Ok(value) = T::deserialize(&data) {
+        return Ok(value);
+    }
     serde_path_to_error::deserialize(data).map_err(|e| {
         let path = e.path().to_string();
         let path = if path == "." {
