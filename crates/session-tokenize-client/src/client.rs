@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use backon::{ExponentialBuilder, Retryable};
-use http::{HeaderMap, HeaderValue, Method, StatusCode};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
@@ -40,6 +40,11 @@ const DEFAULT_MIN_DELAY: Duration = Duration::from_millis(200);
 const DEFAULT_MAX_DELAY: Duration = Duration::from_secs(5);
 /// A `Retry-After` longer than this ends the retries instead of blocking the caller.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+
+const X_MERCHANT_ID: HeaderName = HeaderName::from_static("x-merchant-id");
+const X_MERCHANT_SECRET: HeaderName = HeaderName::from_static("x-merchant-secret");
+const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+const X_SUBMERCHANT_ID: HeaderName = HeaderName::from_static("x-submerchant-id");
 
 /// The Pivot client. Cheap to clone (an `Arc` inside), `Send + Sync`; share one per set of
 /// credentials so the access token is shared too.
@@ -300,9 +305,13 @@ enum Auth {
 
 struct Call {
     operation: &'static str,
-    method: Method,
-    url: Url,
-    body: Option<Vec<u8>>,
+    /// Method, URL, body and timeout, built once per call: each attempt clones it (the body
+    /// bytes are shared, not copied) and adds the headers.
+    request: reqwest::Request,
+    /// The URL as an `http::Uri` (checked once per call), or why it is not one.
+    uri: Result<http::Uri, String>,
+    /// Whether the request has a (JSON) body.
+    has_body: bool,
     request_id: Option<RequestId>,
     replay: Replay,
     auth: Auth,
@@ -1271,11 +1280,18 @@ impl Client {
             }
         }
         let mutating = method == Method::POST;
+        let uri = http::Uri::try_from(url.as_str())
+            .map_err(|e| format!("the request URL is not a valid URI: {e}"));
+        let has_body = body.is_some();
+        let mut request = reqwest::Request::new(method, url);
+        *request.timeout_mut() = Some(self.inner.timeout);
+        // `Vec` to `Body` takes the allocation over; attempts share it.
+        *request.body_mut() = body.map(reqwest::Body::from);
         Ok(Call {
             operation,
-            method,
-            url,
-            body,
+            request,
+            uri,
+            has_body,
             request_id,
             replay,
             auth: Auth::Bearer,
@@ -1314,8 +1330,8 @@ impl Client {
         let span = tracing::info_span!(
             "pivot",
             operation = call.operation,
-            method = %call.method,
-            path = call.url.path(),
+            method = %call.request.method(),
+            path = call.request.url().path(),
             request_id = call.request_id.as_ref().map(RequestId::as_str),
         );
         async {
@@ -1389,14 +1405,34 @@ impl Client {
         call: &Call,
         bearer: Option<&Bearer>,
     ) -> Result<http::Request<Vec<u8>>, Error> {
+        let headers = self.headers(call, bearer)?;
+        let uri = call
+            .uri
+            .clone()
+            .map_err(|message| Error::Config { message })?;
+        let body = call
+            .request
+            .body()
+            .and_then(reqwest::Body::as_bytes)
+            .map(<[u8]>::to_vec)
+            .unwrap_or_default();
+        let mut request = http::Request::new(body);
+        *request.method_mut() = call.request.method().clone();
+        *request.uri_mut() = uri;
+        *request.headers_mut() = headers;
+        Ok(request)
+    }
+
+    /// Every header of one attempt of `call` (see [`build_request`](Self::build_request)).
+    fn headers(&self, call: &Call, bearer: Option<&Bearer>) -> Result<HeaderMap, Error> {
         let inner = &self.inner;
-        let mut headers = HeaderMap::new();
+        let mut headers = HeaderMap::with_capacity(8);
         headers.insert(http::header::USER_AGENT, inner.user_agent.clone());
         headers.insert(
             http::header::ACCEPT,
             HeaderValue::from_static("application/json"),
         );
-        if call.body.is_some() {
+        if call.has_body {
             headers.insert(
                 http::header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),
@@ -1413,25 +1449,19 @@ impl Client {
                     HeaderValue::try_from(inner.credentials.client_secret().expose_secret())
                         .map_err(|_| config_error("client secret"))?;
                 secret.set_sensitive(true);
-                headers.insert("x-merchant-id", id);
-                headers.insert("x-merchant-secret", secret);
+                headers.insert(X_MERCHANT_ID, id);
+                headers.insert(X_MERCHANT_SECRET, secret);
             }
         }
         if let Some(request_id) = &call.request_id {
             let value = HeaderValue::try_from(request_id.as_str())
                 .map_err(|_| config_error("request id"))?;
-            headers.insert("x-request-id", value);
+            headers.insert(X_REQUEST_ID, value);
         }
         if let (Some(sub), Auth::Bearer) = (&inner.sub_merchant_id, call.auth) {
-            headers.insert("x-submerchant-id", sub.clone());
+            headers.insert(X_SUBMERCHANT_ID, sub.clone());
         }
-        let mut request = http::Request::new(call.body.clone().unwrap_or_default());
-        *request.method_mut() = call.method.clone();
-        *request.uri_mut() = http::Uri::try_from(call.url.as_str()).map_err(|e| Error::Config {
-            message: format!("the request URL is not a valid URI: {e}"),
-        })?;
-        *request.headers_mut() = headers;
-        Ok(request)
+        Ok(headers)
     }
 
     async fn send(
@@ -1439,21 +1469,22 @@ impl Client {
         call: &Call,
         bearer: Option<&Bearer>,
     ) -> Result<reqwest::Response, Failure> {
-        let prepared = self.build_request(call, bearer).map_err(Failure::Fatal)?;
-        let (parts, body) = prepared.into_parts();
-        let url = Url::parse(&parts.uri.to_string()).map_err(|e| {
+        let headers = self.headers(call, bearer).map_err(Failure::Fatal)?;
+        if let Err(message) = &call.uri {
+            return Err(Failure::Fatal(Error::Config {
+                message: message.clone(),
+            }));
+        }
+        // Method, URL, timeout and the shared body bytes; nothing is parsed or copied again.
+        let mut request = call.request.try_clone().ok_or_else(|| {
             Failure::Fatal(Error::Config {
-                message: format!("the request URL is not a URL: {e}"),
+                message: "the request body cannot be sent again".into(),
             })
         })?;
-        let mut request = reqwest::Request::new(parts.method, url);
-        *request.headers_mut() = parts.headers;
-        *request.timeout_mut() = Some(self.inner.timeout);
-        if call.body.is_some() {
-            if tracing::enabled!(tracing::Level::TRACE) {
-                tracing::trace!(body = %scrub::scrub(&body), "request body");
-            }
-            *request.body_mut() = Some(body.into());
+        *request.headers_mut() = headers;
+        if call.has_body && tracing::enabled!(tracing::Level::TRACE) {
+            let body = request.body().and_then(reqwest::Body::as_bytes);
+            tracing::trace!(body = %scrub::scrub(body.unwrap_or_default()), "request body");
         }
         let started = Instant::now();
         let result = self.inner.http.execute(request).await;
@@ -1562,7 +1593,10 @@ fn check_id(field: &str, id: &str) -> Result<(), Error> {
 }
 
 fn json_body<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, Error> {
-    serde_json::to_vec(value).map_err(|e| Error::invalid("body", e.to_string()))
+    // Request bodies are a few hundred bytes: start there instead of growing from empty.
+    let mut body = Vec::with_capacity(512);
+    serde_json::to_writer(&mut body, value).map_err(|e| Error::invalid("body", e.to_string()))?;
+    Ok(body)
 }
 
 #[cfg(test)]

@@ -237,17 +237,53 @@ pub(crate) fn opt_string<'de, D: Deserializer<'de>>(
 }
 
 /// An optional wire enum (any type parsed infallibly from a string); `null` and `""` become
-/// `None`.
+/// `None`. Reads what [`opt_string`] reads, parsing the borrowed text without copying it first.
 pub(crate) fn opt_enum<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
 where
     D: Deserializer<'de>,
     T: FromStr<Err = std::convert::Infallible>,
 {
-    let raw = opt_string(deserializer)?;
-    Ok(raw.map(|s| match T::from_str(&s) {
-        Ok(value) => value,
-        Err(never) => match never {},
-    }))
+    deserializer.deserialize_any(OptVisitor(EnumVisitor(std::marker::PhantomData)))
+}
+
+/// [`StringVisitor`], parsing the text into `T` instead of keeping it.
+struct EnumVisitor<T>(std::marker::PhantomData<T>);
+
+impl<T: FromStr<Err = std::convert::Infallible>> EnumVisitor<T> {
+    fn parse(raw: &str) -> T {
+        match T::from_str(raw) {
+            Ok(value) => value,
+            Err(never) => match never {},
+        }
+    }
+}
+
+impl<'de, T: FromStr<Err = std::convert::Infallible>> Visitor<'de> for EnumVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        StringVisitor.expecting(f)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        Ok(Self::parse(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
+        Ok(Self::parse(&v.to_string()))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
+        Ok(Self::parse(&v.to_string()))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
+        Ok(Self::parse(&v.to_string()))
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<T, E> {
+        Ok(Self::parse(if v { "true" } else { "false" }))
+    }
 }
 
 /// A list where `null` means empty.

@@ -12,6 +12,7 @@
 use std::time::{Duration, SystemTime};
 
 use http::StatusCode;
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::auth::RequestId;
@@ -119,17 +120,13 @@ fn envelope<T: DeserializeOwned>(
         });
     }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let envelope =
-        serde_path_to_error::deserialize::<_, Envelope<T>>(&mut deserializer).map_err(|e| {
-            let path = e.path().to_string();
-            let message = scrub::mask_text(&e.into_inner().to_string());
-            Rejection::Decode {
-                path: crate::de::error_path(&path, &message),
-                message,
-                status,
-                excerpt: scrub::excerpt(body),
-            }
-        })?;
+    // Plain serde_json first: tracking the path allocates for every key it passes. Only a
+    // failure decodes the same bytes again with the path tracked, which fails at the same
+    // place (deserialization is deterministic) and names it.
+    let envelope = match Envelope::<T>::deserialize(&mut deserializer) {
+        Ok(envelope) => envelope,
+        Err(plain) => return Err(envelope_error::<T>(status, body, plain)),
+    };
     // Bytes after the JSON value (other than whitespace) make the whole body suspect.
     deserializer.end().map_err(|e| Rejection::Decode {
         path: String::new(),
@@ -138,6 +135,33 @@ fn envelope<T: DeserializeOwned>(
         excerpt: scrub::excerpt(body),
     })?;
     Ok(envelope)
+}
+
+/// The error of a body whose envelope failed to decode: decoded again with the path tracked,
+/// so the error names the failing field.
+#[cold]
+fn envelope_error<T: DeserializeOwned>(
+    status: StatusCode,
+    body: &[u8],
+    plain: serde_json::Error,
+) -> Rejection {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let (path, error) = match serde_path_to_error::deserialize::<_, Envelope<T>>(&mut deserializer)
+    {
+        Err(e) => {
+            let path = e.path().to_string();
+            (path, e.into_inner())
+        }
+        // Unreachable (the same bytes decode the same way); keep the first error.
+        Ok(_) => (String::new(), plain),
+    };
+    let message = scrub::mask_text(&error.to_string());
+    Rejection::Decode {
+        path: crate::de::error_path(&path, &message),
+        message,
+        status,
+        excerpt: scrub::excerpt(body),
+    }
 }
 
 /// Reads whatever Pivot said in an error answer; HTML pages and empty bodies leave the fields

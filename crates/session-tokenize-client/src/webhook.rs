@@ -107,18 +107,19 @@ impl Event {
             #[serde(default)]
             data: serde_json::Value,
         }
-        let raw: Raw = decode(body, |d| serde_path_to_error::deserialize(d))?;
+        let raw: Raw = decode(body)?;
         let event_type = EventType::from(raw.event.as_str());
         let data = if event_type == EventType::PaymentTest {
             // Test events may carry any data: a session when it is one, the raw data otherwise.
-            match decode_value::<PaymentSession>(raw.data.clone(), body) {
+            // Decoded from a borrow of the data, so the raw data needs no copy.
+            match PaymentSession::deserialize(&raw.data) {
                 Ok(session) => EventData::PaymentSession(Box::new(session)),
                 Err(_) => EventData::Other(raw.data),
             }
         } else if event_type.is_payment() {
-            EventData::PaymentSession(Box::new(decode_value::<PaymentSession>(raw.data, body)?))
+            EventData::PaymentSession(Box::new(decode_value::<PaymentSession>(&raw.data, body)?))
         } else if event_type.is_refund() {
-            EventData::Refund(Box::new(decode_value::<Refund>(raw.data, body)?))
+            EventData::Refund(Box::new(decode_value::<Refund>(&raw.data, body)?))
         } else {
             EventData::Other(raw.data)
         };
@@ -182,24 +183,14 @@ pub enum Confirmed {
     Nothing,
 }
 
-fn decode<T>(
-    body: &[u8],
-    f: impl FnOnce(
-        &mut serde_json::Deserializer<serde_json::de::SliceRead<'_>>,
-    ) -> Result<T, serde_path_to_error::Error<serde_json::Error>>,
-) -> Result<T, Error> {
+/// Decodes the whole body. Plain serde_json first; only a failure decodes the same bytes again
+/// with the path tracked (it fails at the same place) to name the failing field.
+fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value = f(&mut deserializer).map_err(|e| {
-        let path = e.path().to_string();
-        let message = scrub::mask_text(&e.into_inner().to_string());
-        Error::decode(
-            crate::de::error_path(&path, &message),
-            message,
-            None,
-            scrub::excerpt(body),
-            false,
-        )
-    })?;
+    let value = match T::deserialize(&mut deserializer) {
+        Ok(value) => value,
+        Err(plain) => return Err(decode_error::<T>(body, plain)),
+    };
     // Bytes after the JSON value (other than whitespace) make the whole body suspect.
     deserializer
         .end()
@@ -207,21 +198,53 @@ fn decode<T>(
     Ok(value)
 }
 
+#[cold]
+fn decode_error<T: serde::de::DeserializeOwned>(body: &[u8], plain: serde_json::Error) -> Error {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let (path, error) = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Err(e) => (e.path().to_string(), e.into_inner()),
+        // Unreachable (the same bytes decode the same way); keep the first error.
+        Ok(_) => (String::new(), plain),
+    };
+    let message = scrub::mask_text(&error.to_string());
+    Error::decode(
+        crate::de::error_path(&path, &message),
+        message,
+        None,
+        scrub::excerpt(body),
+        false,
+    )
+}
+
+/// Decodes `data` (borrowed: nothing is copied). Plain serde first; only a failure decodes it
+/// again with the path tracked to name the failing field.
 fn decode_value<T: serde::de::DeserializeOwned>(
-    value: serde_json::Value,
+    value: &serde_json::Value,
     body: &[u8],
 ) -> Result<T, Error> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let message = scrub::mask_text(&e.into_inner().to_string());
-        let inner = crate::de::error_path(&path, &message);
-        let path = if inner.is_empty() {
-            "data".to_owned()
-        } else {
-            format!("data.{inner}")
-        };
-        Error::decode(path, message, None, scrub::excerpt(body), false)
-    })
+    T::deserialize(value).map_err(|plain| decode_value_error::<T>(value, body, plain))
+}
+
+#[cold]
+fn decode_value_error<T: serde::de::DeserializeOwned>(
+    value: &serde_json::Value,
+    body: &[u8],
+    plain: serde_json::Error,
+) -> Error {
+    // The owned value, as the path-tracking decode always read it.
+    let (path, error) = match serde_path_to_error::deserialize::<_, T>(value.clone()) {
+        Err(e) => (e.path().to_string(), e.into_inner()),
+        // Unreachable (the value decodes the same way); keep the first error.
+        Ok(_) => (String::new(), plain),
+    };
+    let message = scrub::mask_text(&error.to_string());
+    let inner = crate::de::error_path(&path, &message);
+    let path = if inner.is_empty() {
+        "data".to_owned()
+    } else {
+        format!("data.{inner}")
+    };
+    Error::decode(path, message, None, scrub::excerpt(body), false)
 }
 
 /// Verifies callbacks against the merchant's Callback API Key (Dashboard → Setting →
