@@ -223,12 +223,18 @@ pub(crate) mod date_time_zone {
 }
 
 /// Checks that an `OffsetDateTime` can be rendered with a four-digit year.
-pub(crate) fn check_date_time_zone(field: &str, value: &OffsetDateTime) -> Result<(), Error> {
+pub(crate) fn check_date_time_zone(
+    field: impl crate::validate::Field,
+    value: &OffsetDateTime,
+) -> Result<(), Error> {
     let year = value.to_offset(time::UtcOffset::UTC).year();
     if (0..=9999).contains(&year) {
         Ok(())
     } else {
-        Err(Error::invalid_request(field, "year must have four digits"))
+        Err(Error::invalid_request(
+            field.to_path(),
+            "year must have four digits",
+        ))
     }
 }
 

@@ -132,7 +132,7 @@ impl Customer {
     }
 
     pub(crate) fn validate(&self, prefix: &str) -> Result<(), Error> {
-        let p = |f: &str| validate::path(prefix, f);
+        let p = |f: &'static str| validate::path(prefix, f);
         let fifty = [
             ("firstName", &self.first_name),
             ("lastName", &self.last_name),
@@ -149,28 +149,28 @@ impl Customer {
             ("ipAddress", &self.ip_address),
         ];
         for (name, value) in fifty {
-            validate::opt_length(&p(name), value.as_deref(), 0, 50)?;
+            validate::opt_length(p(name), value.as_deref(), 0, 50)?;
         }
-        validate::opt_length(&p("identification"), self.identification.as_deref(), 0, 36)?;
+        validate::opt_length(p("identification"), self.identification.as_deref(), 0, 36)?;
         validate::opt_length(
-            &p("billingPostcode"),
+            p("billingPostcode"),
             self.billing_postcode.as_deref(),
             0,
             16,
         )?;
         validate::opt_length(
-            &p("shippingPostcode"),
+            p("shippingPostcode"),
             self.shipping_postcode.as_deref(),
             0,
             16,
         )?;
-        validate::opt_length(&p("billingState"), self.billing_state.as_deref(), 0, 30)?;
-        validate::opt_length(&p("shippingState"), self.shipping_state.as_deref(), 0, 30)?;
-        validate::opt_length(&p("billingPhone"), self.billing_phone.as_deref(), 0, 20)?;
-        validate::opt_length(&p("shippingPhone"), self.shipping_phone.as_deref(), 0, 20)?;
-        validate::country(&p("billingCountry"), self.billing_country.as_deref())?;
-        validate::country(&p("shippingCountry"), self.shipping_country.as_deref())?;
-        validate::email(&p("email"), self.email.as_deref())?;
+        validate::opt_length(p("billingState"), self.billing_state.as_deref(), 0, 30)?;
+        validate::opt_length(p("shippingState"), self.shipping_state.as_deref(), 0, 30)?;
+        validate::opt_length(p("billingPhone"), self.billing_phone.as_deref(), 0, 20)?;
+        validate::opt_length(p("shippingPhone"), self.shipping_phone.as_deref(), 0, 20)?;
+        validate::country(p("billingCountry"), self.billing_country.as_deref())?;
+        validate::country(p("shippingCountry"), self.shipping_country.as_deref())?;
+        validate::email(p("email"), self.email.as_deref())?;
         if let Some(id) = &self.national_id
             && id.len() > 14
         {
@@ -180,13 +180,13 @@ impl Customer {
             ));
         }
         validate::known(
-            &p("gender"),
+            p("gender"),
             self.gender.as_ref().map(Gender::as_str),
             self.gender.as_ref().is_some_and(Gender::is_unknown),
         )?;
-        validate::extra_data(&p("extraData"), &self.extra_data)?;
+        validate::extra_data(p("extraData"), &self.extra_data)?;
         if let Some(payment_data) = &self.payment_data {
-            payment_data.validate(&p("paymentData"))?;
+            payment_data.validate(&String::from(p("paymentData")))?;
         }
         Ok(())
     }
@@ -267,10 +267,10 @@ impl PaymentData {
     fn validate(&self, prefix: &str) -> Result<(), Error> {
         match self {
             PaymentData::Iban(iban) => {
-                let p = validate::path(prefix, "ibanData");
                 if let Some(value) = &iban.iban
                     && !(15..=34).contains(&value.len())
                 {
+                    let p = String::from(validate::path(prefix, "ibanData"));
                     return Err(Error::invalid_request(
                         validate::path(&p, "iban"),
                         "must have 15 to 34 characters",
@@ -389,7 +389,7 @@ impl CustomerProfileData {
 
     pub(crate) fn validate(&self, prefix: &str) -> Result<(), Error> {
         validate::opt_length(
-            &validate::path(prefix, "customerIdentification"),
+            validate::path(prefix, "customerIdentification"),
             self.customer_identification.as_deref(),
             0,
             36,

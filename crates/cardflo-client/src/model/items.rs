@@ -77,12 +77,12 @@ impl Item {
     }
 
     pub(crate) fn validate(&self, prefix: &str) -> Result<(), Error> {
-        let p = |f: &str| validate::path(prefix, f);
-        validate::decimal_amount(&p("price"), self.price)?;
-        validate::opt_currency(&p("currency"), self.currency.as_deref())?;
-        validate::extra_data(&p("extraData"), &self.extra_data)?;
+        let p = |f: &'static str| validate::path(prefix, f);
+        validate::decimal_amount(p("price"), self.price)?;
+        validate::opt_currency(p("currency"), self.currency.as_deref())?;
+        validate::extra_data(p("extraData"), &self.extra_data)?;
         if let Some(l2l3) = &self.l2l3_data {
-            l2l3.validate(&p("l2l3Data"))?;
+            l2l3.validate(&String::from(p("l2l3Data")))?;
         }
         Ok(())
     }
@@ -143,8 +143,8 @@ impl TaxDetail {
     }
 
     fn validate(&self, prefix: &str) -> Result<(), Error> {
-        validate::decimal_amount(&validate::path(prefix, "amount"), self.amount)?;
-        validate::decimal_amount(&validate::path(prefix, "rate"), self.rate)
+        validate::decimal_amount(validate::path(prefix, "amount"), self.amount)?;
+        validate::decimal_amount(validate::path(prefix, "rate"), self.rate)
     }
 }
 
@@ -226,7 +226,7 @@ impl L2L3Data {
     }
 
     pub(crate) fn validate(&self, prefix: &str) -> Result<(), Error> {
-        let p = |f: &str| validate::path(prefix, f);
+        let p = |f: &'static str| validate::path(prefix, f);
         for (name, value) in [
             ("taxAmount", self.tax_amount),
             ("discountAmount", self.discount_amount),
@@ -234,10 +234,13 @@ impl L2L3Data {
             ("freightTaxAmount", self.freight_tax_amount),
             ("dutyAmount", self.duty_amount),
         ] {
-            validate::decimal_amount(&p(name), value)?;
+            validate::decimal_amount(p(name), value)?;
         }
         for (i, detail) in self.tax_details.iter().enumerate() {
-            detail.validate(&p(&format!("taxDetails[{i}]")))?;
+            detail.validate(&String::from(validate::path(
+                prefix,
+                &format!("taxDetails[{i}]"),
+            )))?;
         }
         Ok(())
     }
@@ -325,7 +328,7 @@ impl ItemL2L3Data {
     }
 
     fn validate(&self, prefix: &str) -> Result<(), Error> {
-        let p = |f: &str| validate::path(prefix, f);
+        let p = |f: &'static str| validate::path(prefix, f);
         for (name, value) in [
             ("unitPrice", self.unit_price),
             ("discount", self.discount),
@@ -333,10 +336,13 @@ impl ItemL2L3Data {
             ("taxAmount", self.tax_amount),
             ("taxRate", self.tax_rate),
         ] {
-            validate::decimal_amount(&p(name), value)?;
+            validate::decimal_amount(p(name), value)?;
         }
         for (i, detail) in self.tax_details.iter().enumerate() {
-            detail.validate(&p(&format!("taxDetails[{i}]")))?;
+            detail.validate(&String::from(validate::path(
+                prefix,
+                &format!("taxDetails[{i}]"),
+            )))?;
         }
         Ok(())
     }

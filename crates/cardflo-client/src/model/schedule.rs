@@ -16,14 +16,14 @@ use crate::validate;
 fn check_period(prefix: &str, length: Option<u32>, unit: Option<&PeriodUnit>) -> Result<(), Error> {
     // Error 7090: "period length must be > 0 and < 365".
     validate::range(
-        &validate::path(prefix, "periodLength"),
+        validate::path(prefix, "periodLength"),
         length.map(u64::from),
         1,
         364,
     )?;
     if let Some(unit) = unit {
         validate::known(
-            &validate::path(prefix, "periodUnit"),
+            validate::path(prefix, "periodUnit"),
             Some(unit.as_str()),
             unit.is_unknown(),
         )?;
@@ -82,10 +82,10 @@ impl Schedule {
     }
 
     pub(crate) fn validate(&self, prefix: &str) -> Result<(), Error> {
-        validate::currency(&validate::path(prefix, "currency"), &self.currency)?;
+        validate::currency(validate::path(prefix, "currency"), &self.currency)?;
         check_period(prefix, Some(self.period_length), Some(&self.period_unit))?;
         if let Some(t) = &self.start_date_time {
-            check_date_time_zone(&validate::path(prefix, "startDateTime"), t)?;
+            check_date_time_zone(validate::path(prefix, "startDateTime"), t)?;
         }
         Ok(())
     }

@@ -396,201 +396,196 @@ impl ThreeDSecureData {
     }
 
     pub(crate) fn validate(&self, prefix: &str) -> Result<(), Error> {
-        let p = |f: &str| validate::path(prefix, f);
+        let p = |f: &'static str| validate::path(prefix, f);
         if let Some(mode) = &self.three_d_secure {
-            validate::known(&p("3dsecure"), Some(mode.as_str()), mode.is_unknown())?;
+            validate::known(p("3dsecure"), Some(mode.as_str()), mode.is_unknown())?;
         }
-        validate::one_of(&p("schemeId"), self.scheme_id.as_deref(), &["CB"])?;
-        validate::one_of(&p("channel"), self.channel.as_deref(), &["01", "02", "03"])?;
+        validate::one_of(p("schemeId"), self.scheme_id.as_deref(), &["CB"])?;
+        validate::one_of(p("channel"), self.channel.as_deref(), &["01", "02", "03"])?;
         validate::one_of(
-            &p("authenticationIndicator"),
+            p("authenticationIndicator"),
             self.authentication_indicator.as_deref(),
             &["01", "02", "03", "04", "05", "06"],
         )?;
         validate::one_of(
-            &p("cardholderAuthenticationMethod"),
+            p("cardholderAuthenticationMethod"),
             self.cardholder_authentication_method.as_deref(),
             &["01", "02", "03", "04", "05", "06"],
         )?;
         validate::one_of(
-            &p("challengeIndicator"),
+            p("challengeIndicator"),
             self.challenge_indicator.as_deref(),
             &["01", "02", "03", "04", "05", "06", "07", "08", "09"],
         )?;
-        validate::opt_length(&p("priorReference"), self.prior_reference.as_deref(), 0, 36)?;
+        validate::opt_length(p("priorReference"), self.prior_reference.as_deref(), 0, 36)?;
         validate::one_of(
-            &p("priorAuthenticationMethod"),
+            p("priorAuthenticationMethod"),
             self.prior_authentication_method.as_deref(),
             &["01", "02", "03", "04"],
         )?;
         validate::opt_length(
-            &p("priorAuthenticationData"),
+            p("priorAuthenticationData"),
             self.prior_authentication_data.as_deref(),
             0,
             2048,
         )?;
         validate::one_of(
-            &p("cardholderAccountType"),
+            p("cardholderAccountType"),
             self.cardholder_account_type.as_deref(),
             &["01", "02", "03", "04"],
         )?;
         validate::one_of(
-            &p("cardholderAccountAgeIndicator"),
+            p("cardholderAccountAgeIndicator"),
             self.cardholder_account_age_indicator.as_deref(),
             &["01", "02", "03", "04", "05"],
         )?;
         validate::one_of(
-            &p("cardholderAccountChangeIndicator"),
+            p("cardholderAccountChangeIndicator"),
             self.cardholder_account_change_indicator.as_deref(),
             &["01", "02", "03", "04"],
         )?;
         validate::one_of(
-            &p("cardholderAccountPasswordChangeIndicator"),
+            p("cardholderAccountPasswordChangeIndicator"),
             self.cardholder_account_password_change_indicator.as_deref(),
             &["01", "02", "03", "04", "05"],
         )?;
         validate::one_of(
-            &p("shippingAddressUsageIndicator"),
+            p("shippingAddressUsageIndicator"),
             self.shipping_address_usage_indicator.as_deref(),
             &["01", "02", "03", "04"],
         )?;
         validate::one_of(
-            &p("suspiciousAccountActivityIndicator"),
+            p("suspiciousAccountActivityIndicator"),
             self.suspicious_account_activity_indicator.as_deref(),
             &["01", "02"],
         )?;
         validate::one_of(
-            &p("shippingNameEqualIndicator"),
+            p("shippingNameEqualIndicator"),
             self.shipping_name_equal_indicator.as_deref(),
             &["01", "02"],
         )?;
         validate::one_of(
-            &p("paymentAccountAgeIndicator"),
+            p("paymentAccountAgeIndicator"),
             self.payment_account_age_indicator.as_deref(),
             &["01", "02", "03", "04", "05"],
         )?;
         validate::opt_length(
-            &p("billingAddressState"),
+            p("billingAddressState"),
             self.billing_address_state.as_deref(),
             0,
             3,
         )?;
         validate::opt_length(
-            &p("shippingAddressState"),
+            p("shippingAddressState"),
             self.shipping_address_state.as_deref(),
             0,
             3,
         )?;
         validate::one_of(
-            &p("billingShippingAddressMatch"),
+            p("billingShippingAddressMatch"),
             self.billing_shipping_address_match.as_deref(),
             &["Y", "N"],
         )?;
         validate::opt_length(
-            &p("homePhoneCountryPrefix"),
+            p("homePhoneCountryPrefix"),
             self.home_phone_country_prefix.as_deref(),
             1,
             3,
         )?;
         validate::opt_length(
-            &p("homePhoneNumber"),
+            p("homePhoneNumber"),
             self.home_phone_number.as_deref(),
             0,
             15,
         )?;
         validate::opt_length(
-            &p("mobilePhoneCountryPrefix"),
+            p("mobilePhoneCountryPrefix"),
             self.mobile_phone_country_prefix.as_deref(),
             1,
             3,
         )?;
         validate::opt_length(
-            &p("mobilePhoneNumber"),
+            p("mobilePhoneNumber"),
             self.mobile_phone_number.as_deref(),
             0,
             15,
         )?;
         validate::opt_length(
-            &p("workPhoneCountryPrefix"),
+            p("workPhoneCountryPrefix"),
             self.work_phone_country_prefix.as_deref(),
             1,
             3,
         )?;
         validate::opt_length(
-            &p("workPhoneNumber"),
+            p("workPhoneNumber"),
             self.work_phone_number.as_deref(),
             0,
             15,
         )?;
         validate::range(
-            &p("purchaseInstalData"),
+            p("purchaseInstalData"),
             self.purchase_instal_data.map(u64::from),
             2,
             999,
         )?;
         validate::one_of(
-            &p("shipIndicator"),
+            p("shipIndicator"),
             self.ship_indicator.as_deref(),
             &["01", "02", "03", "04", "05", "06", "07"],
         )?;
         validate::one_of(
-            &p("deliveryTimeframe"),
+            p("deliveryTimeframe"),
             self.delivery_timeframe.as_deref(),
             &["01", "02", "03", "04"],
         )?;
         validate::one_of(
-            &p("reorderItemsIndicator"),
+            p("reorderItemsIndicator"),
             self.reorder_items_indicator.as_deref(),
             &["01", "02"],
         )?;
         validate::one_of(
-            &p("preOrderPurchaseIndicator"),
+            p("preOrderPurchaseIndicator"),
             self.pre_order_purchase_indicator.as_deref(),
             &["01", "02"],
         )?;
-        validate::opt_currency(&p("giftCardCurrency"), self.gift_card_currency.as_deref())?;
+        validate::opt_currency(p("giftCardCurrency"), self.gift_card_currency.as_deref())?;
         validate::range(
-            &p("giftCardCount"),
+            p("giftCardCount"),
             self.gift_card_count.map(u64::from),
             1,
             99,
         )?;
         validate::range(
-            &p("recurringFrequency"),
+            p("recurringFrequency"),
             self.recurring_frequency.map(u64::from),
             0,
             9999,
         )?;
         validate::one_of(
-            &p("transType"),
+            p("transType"),
             self.trans_type.as_deref(),
             &["01", "03", "10", "11", "28"],
         )?;
         validate::one_of(
-            &p("threeRIIndicator"),
+            p("threeRIIndicator"),
             self.three_ri_indicator.as_deref(),
             &[
                 "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12",
             ],
         )?;
         validate::one_of(
-            &p("exemptionIndicator"),
+            p("exemptionIndicator"),
             self.exemption_indicator.as_deref(),
             &["01", "02", "03", "04", "05", "06", "07"],
         )?;
         validate::one_of(
-            &p("browserChallengeWindowSize"),
+            p("browserChallengeWindowSize"),
             self.browser_challenge_window_size.as_deref(),
             &["01", "02", "03", "04", "05"],
         )?;
-        validate::opt_length(
-            &p("browserLanguage"),
-            self.browser_language.as_deref(),
-            1,
-            8,
-        )?;
+        validate::opt_length(p("browserLanguage"), self.browser_language.as_deref(), 1, 8)?;
         validate::one_of(
-            &p("browserColorDepth"),
+            p("browserColorDepth"),
             self.browser_color_depth.as_deref(),
             &["1", "4", "8", "15", "16", "24", "32", "48"],
         )?;
@@ -604,24 +599,24 @@ impl ThreeDSecureData {
             ));
         }
         validate::opt_length(
-            &p("browserUserAgent"),
+            p("browserUserAgent"),
             self.browser_user_agent.as_deref(),
             0,
             2048,
         )?;
         validate::one_of(
-            &p("sdkInterface"),
+            p("sdkInterface"),
             self.sdk_interface.as_deref(),
             &["01", "02", "03"],
         )?;
         validate::range(
-            &p("sdkMaxTimeout"),
+            p("sdkMaxTimeout"),
             self.sdk_max_timeout.map(u64::from),
             5,
             99999,
         )?;
         validate::opt_length(
-            &p("sdkReferenceNumber"),
+            p("sdkReferenceNumber"),
             self.sdk_reference_number.as_deref(),
             0,
             32,

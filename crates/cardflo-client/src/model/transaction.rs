@@ -67,7 +67,7 @@ impl PayByLink {
 
     pub(crate) fn validate(&self, prefix: &str) -> Result<(), Error> {
         validate::range(
-            &validate::path(prefix, "expirationInMinute"),
+            validate::path(prefix, "expirationInMinute"),
             self.expiration_in_minute.map(u64::from),
             1,
             u64::from(u32::MAX),
