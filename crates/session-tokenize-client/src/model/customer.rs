@@ -5,6 +5,8 @@
 //! stored under that customer as a token, which [`Client::get_customer`](crate::Client::get_customer)
 //! lists and a later session can charge.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -107,27 +109,32 @@ impl Customer {
         })
     }
 
-    pub(crate) fn validate(&self, path: &str) -> Result<(), Error> {
+    pub(crate) fn validate(&self, path: impl fmt::Display) -> Result<(), Error> {
         validate_opt_len(
             self.given_name.as_deref(),
-            &format!("{path}.givenName"),
+            format_args!("{path}.givenName"),
             1,
             255,
         )?;
-        validate_opt_len(self.surname.as_deref(), &format!("{path}.surname"), 0, 255)?;
-        validate_email(&self.email, &format!("{path}.email"))?;
+        validate_opt_len(
+            self.surname.as_deref(),
+            format_args!("{path}.surname"),
+            0,
+            255,
+        )?;
+        validate_email(&self.email, format_args!("{path}.email"))?;
         if let Some(phone) = &self.phone_number {
-            phone.validate(&format!("{path}.phoneNumber"))?;
+            phone.validate(format_args!("{path}.phoneNumber"))?;
         }
         if let Some(pref) = &self.refund_preference {
-            pref.validate(&format!("{path}.refundPreference"))?;
+            pref.validate(format_args!("{path}.refundPreference"))?;
         }
         Ok(())
     }
 }
 
-pub(crate) fn validate_email(email: &str, field: &str) -> Result<(), Error> {
-    validate_len(email, field, 1, 255)?;
+pub(crate) fn validate_email(email: &str, field: impl fmt::Display) -> Result<(), Error> {
+    validate_len(email, &field, 1, 255)?;
     let valid = email.split_once('@').is_some_and(|(local, domain)| {
         !local.is_empty()
             && domain.contains('.')
@@ -138,7 +145,10 @@ pub(crate) fn validate_email(email: &str, field: &str) -> Result<(), Error> {
     if valid {
         Ok(())
     } else {
-        Err(Error::invalid(field, "is not an e-mail address"))
+        Err(Error::invalid(
+            field.to_string(),
+            "is not an e-mail address",
+        ))
     }
 }
 
@@ -163,16 +173,16 @@ impl PhoneNumber {
         }
     }
 
-    pub(crate) fn validate(&self, path: &str) -> Result<(), Error> {
+    pub(crate) fn validate(&self, path: impl fmt::Display) -> Result<(), Error> {
         let cc = &self.country_code;
-        validate_len(cc, &format!("{path}.countryCode"), 2, 4)?;
+        validate_len(cc, format_args!("{path}.countryCode"), 2, 4)?;
         if !(cc.starts_with('+') && cc[1..].bytes().all(|b| b.is_ascii_digit())) {
             return Err(Error::invalid(
                 format!("{path}.countryCode"),
                 "must be `+` followed by digits, e.g. +62",
             ));
         }
-        validate_len(&self.number, &format!("{path}.number"), 1, 15)?;
+        validate_len(&self.number, format_args!("{path}.number"), 1, 15)?;
         if !self.number.bytes().all(|b| b.is_ascii_digit()) || !self.number.starts_with('8') {
             return Err(Error::invalid(
                 format!("{path}.number"),
@@ -230,9 +240,9 @@ impl RefundPreference {
         }
     }
 
-    pub(crate) fn validate(&self, path: &str) -> Result<(), Error> {
+    pub(crate) fn validate(&self, path: impl fmt::Display) -> Result<(), Error> {
         match &self.transfer_destination {
-            Some(dest) => dest.validate(&format!("{path}.transferDestination")),
+            Some(dest) => dest.validate(format_args!("{path}.transferDestination")),
             None if self.method == RefundMethod::TransferOnly => Err(Error::invalid(
                 format!("{path}.transferDestination"),
                 "is required when the method is TRANSFER_ONLY",
@@ -283,22 +293,27 @@ impl TransferDestination {
         self
     }
 
-    pub(crate) fn validate(&self, path: &str) -> Result<(), Error> {
-        validate_len(&self.channel_code, &format!("{path}.channelCode"), 1, 20)?;
+    pub(crate) fn validate(&self, path: impl fmt::Display) -> Result<(), Error> {
+        validate_len(
+            &self.channel_code,
+            format_args!("{path}.channelCode"),
+            1,
+            20,
+        )?;
         validate_len(
             &self.channel_information.account_number,
-            &format!("{path}.channelInformation.accountNumber"),
+            format_args!("{path}.channelInformation.accountNumber"),
             1,
             30,
         )?;
         validate_len(
             &self.channel_information.account_name,
-            &format!("{path}.channelInformation.accountName"),
+            format_args!("{path}.channelInformation.accountName"),
             1,
             50,
         )?;
         if let Some(description) = &self.description {
-            validate_len(description, &format!("{path}.description"), 0, 20)?;
+            validate_len(description, format_args!("{path}.description"), 0, 20)?;
             if !description
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == ' ')

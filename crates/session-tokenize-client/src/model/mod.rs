@@ -142,8 +142,8 @@ impl Amount {
 
     /// Checks the documented limits: a positive value of at most 18 digits that a JSON number
     /// carries exactly, and a three-letter upper-case currency code.
-    pub(crate) fn validate(&self, field: &str) -> Result<(), Error> {
-        validate_currency(&self.currency, &format!("{field}.currency"))?;
+    pub(crate) fn validate(&self, field: impl fmt::Display) -> Result<(), Error> {
+        validate_currency(&self.currency, format_args!("{field}.currency"))?;
         if self.value <= Decimal::ZERO {
             return Err(Error::invalid(
                 format!("{field}.value"),
@@ -151,7 +151,12 @@ impl Amount {
             ));
         }
         let normalized = self.value.normalize();
-        let digits = normalized.mantissa().unsigned_abs().to_string().len();
+        // Decimal digits of the mantissa (the value is positive, so the mantissa is not zero).
+        let digits = normalized
+            .mantissa()
+            .unsigned_abs()
+            .checked_ilog10()
+            .map_or(1, |log| log + 1);
         if digits > 18 {
             return Err(Error::invalid(
                 format!("{field}.value"),
@@ -174,19 +179,25 @@ impl fmt::Display for Amount {
     }
 }
 
-pub(crate) fn validate_currency(currency: &str, field: &str) -> Result<(), Error> {
+/// Field names are `Display` so that a path is only formatted when a check fails.
+pub(crate) fn validate_currency(currency: &str, field: impl fmt::Display) -> Result<(), Error> {
     if currency.len() == 3 && currency.bytes().all(|b| b.is_ascii_uppercase()) {
         Ok(())
     } else {
         Err(Error::invalid(
-            field,
+            field.to_string(),
             "must be a three-letter upper-case ISO 4217 code such as IDR",
         ))
     }
 }
 
 /// Checks that `value` is between `min` and `max` characters long.
-pub(crate) fn validate_len(value: &str, field: &str, min: usize, max: usize) -> Result<(), Error> {
+pub(crate) fn validate_len(
+    value: &str,
+    field: impl fmt::Display,
+    min: usize,
+    max: usize,
+) -> Result<(), Error> {
     let len = value.chars().count();
     if len < min || len > max {
         let message = if min == 0 {
@@ -196,14 +207,14 @@ pub(crate) fn validate_len(value: &str, field: &str, min: usize, max: usize) -> 
         } else {
             format!("must be {min} to {max} characters (got {len})")
         };
-        return Err(Error::invalid(field, message));
+        return Err(Error::invalid(field.to_string(), message));
     }
     Ok(())
 }
 
 pub(crate) fn validate_opt_len(
     value: Option<&str>,
-    field: &str,
+    field: impl fmt::Display,
     min: usize,
     max: usize,
 ) -> Result<(), Error> {

@@ -408,24 +408,29 @@ impl ProductDetail {
         self
     }
 
-    fn validate(&self, path: &str) -> Result<(), Error> {
-        validate_len(self.product_type.as_str(), &format!("{path}.type"), 1, 255)?;
+    fn validate(&self, path: impl fmt::Display) -> Result<(), Error> {
+        validate_len(
+            self.product_type.as_str(),
+            format_args!("{path}.type"),
+            1,
+            255,
+        )?;
         validate_opt_len(
             self.category.as_deref(),
-            &format!("{path}.category"),
+            format_args!("{path}.category"),
             1,
             255,
         )?;
         validate_opt_len(
             self.sub_category.as_deref(),
-            &format!("{path}.subCategory"),
+            format_args!("{path}.subCategory"),
             1,
             255,
         )?;
-        validate_opt_len(self.name.as_deref(), &format!("{path}.name"), 1, 255)?;
+        validate_opt_len(self.name.as_deref(), format_args!("{path}.name"), 1, 255)?;
         validate_opt_len(
             self.description.as_deref(),
-            &format!("{path}.description"),
+            format_args!("{path}.description"),
             1,
             255,
         )?;
@@ -441,7 +446,7 @@ impl ProductDetail {
                 "has more significant digits than a JSON number carries exactly",
             ));
         }
-        self.price.validate(&format!("{path}.price"))
+        self.price.validate(format_args!("{path}.price"))
     }
 }
 
@@ -535,12 +540,17 @@ impl BillingInfo {
         self
     }
 
-    fn validate(&self, path: &str) -> Result<(), Error> {
-        validate_len(&self.given_name, &format!("{path}.givenName"), 1, 255)?;
-        validate_opt_len(self.surname.as_deref(), &format!("{path}.surname"), 0, 255)?;
-        super::customer::validate_email(&self.email, &format!("{path}.email"))?;
+    fn validate(&self, path: impl fmt::Display) -> Result<(), Error> {
+        validate_len(&self.given_name, format_args!("{path}.givenName"), 1, 255)?;
+        validate_opt_len(
+            self.surname.as_deref(),
+            format_args!("{path}.surname"),
+            0,
+            255,
+        )?;
+        super::customer::validate_email(&self.email, format_args!("{path}.email"))?;
         if let Some(phone) = &self.phone_number {
-            phone.validate(&format!("{path}.phoneNumber"))?;
+            phone.validate(format_args!("{path}.phoneNumber"))?;
         }
         validate_address_fields(
             path,
@@ -557,11 +567,11 @@ impl BillingInfo {
 }
 
 fn validate_address_fields(
-    path: &str,
+    path: impl fmt::Display,
     fields: [(&Option<String>, &str, usize); 6],
 ) -> Result<(), Error> {
     for (value, name, min) in fields {
-        validate_opt_len(value.as_deref(), &format!("{path}.{name}"), min, 255)?;
+        validate_opt_len(value.as_deref(), format_args!("{path}.{name}"), min, 255)?;
     }
     Ok(())
 }
@@ -712,36 +722,46 @@ impl ShippingInfo {
         self
     }
 
-    fn validate(&self, path: &str) -> Result<(), Error> {
-        validate_len(&self.given_name, &format!("{path}.givenName"), 1, 255)?;
-        validate_opt_len(self.surname.as_deref(), &format!("{path}.surname"), 0, 255)?;
-        super::customer::validate_email(&self.email, &format!("{path}.email"))?;
-        if let Some(phone) = &self.phone_number {
-            phone.validate(&format!("{path}.phoneNumber"))?;
-        }
-        validate_len(&self.address_line1, &format!("{path}.addressLine1"), 1, 255)?;
+    fn validate(&self, path: impl fmt::Display) -> Result<(), Error> {
+        validate_len(&self.given_name, format_args!("{path}.givenName"), 1, 255)?;
         validate_opt_len(
-            self.address_line2.as_deref(),
-            &format!("{path}.addressLine2"),
+            self.surname.as_deref(),
+            format_args!("{path}.surname"),
             0,
             255,
         )?;
-        validate_len(&self.city, &format!("{path}.city"), 1, 255)?;
+        super::customer::validate_email(&self.email, format_args!("{path}.email"))?;
+        if let Some(phone) = &self.phone_number {
+            phone.validate(format_args!("{path}.phoneNumber"))?;
+        }
         validate_len(
-            &self.province_state,
-            &format!("{path}.provinceState"),
+            &self.address_line1,
+            format_args!("{path}.addressLine1"),
             1,
             255,
         )?;
-        validate_len(&self.country, &format!("{path}.country"), 1, 255)?;
+        validate_opt_len(
+            self.address_line2.as_deref(),
+            format_args!("{path}.addressLine2"),
+            0,
+            255,
+        )?;
+        validate_len(&self.city, format_args!("{path}.city"), 1, 255)?;
+        validate_len(
+            &self.province_state,
+            format_args!("{path}.provinceState"),
+            1,
+            255,
+        )?;
+        validate_len(&self.country, format_args!("{path}.country"), 1, 255)?;
         validate_opt_len(
             self.postal_code.as_deref(),
-            &format!("{path}.postalCode"),
+            format_args!("{path}.postalCode"),
             0,
             255,
         )?;
         if let Some(fee) = &self.shipping_fee {
-            fee.validate(&format!("{path}.shippingFee"))?;
+            fee.validate(format_args!("{path}.shippingFee"))?;
         }
         Ok(())
     }
@@ -793,7 +813,7 @@ impl OrderInformation {
             ));
         }
         for (i, product) in self.product_details.iter().enumerate() {
-            product.validate(&format!("orderInformation.productDetails[{i}]"))?;
+            product.validate(format_args!("orderInformation.productDetails[{i}]"))?;
         }
         if let Some(billing) = &self.billing_info {
             billing.validate("orderInformation.billingInfo")?;
