@@ -144,6 +144,22 @@ impl HeaderStyle {
             Self::Chaipay => "X-Chaipay-SubMerchant-Key",
         }
     }
+
+    /// [`HeaderStyle::client_key_header`] as a header name (lower case, as `http` stores it).
+    pub(crate) fn client_key_header_name(self) -> http::HeaderName {
+        match self {
+            Self::Portone => http::HeaderName::from_static("x-portone-client-key"),
+            Self::Chaipay => http::HeaderName::from_static("x-chaipay-client-key"),
+        }
+    }
+
+    /// [`HeaderStyle::sub_merchant_key_header`] as a header name.
+    pub(crate) fn sub_merchant_key_header_name(self) -> http::HeaderName {
+        match self {
+            Self::Portone => http::HeaderName::from_static("x-portone-submerchant-key"),
+            Self::Chaipay => http::HeaderName::from_static("x-chaipay-submerchant-key"),
+        }
+    }
 }
 
 /// Mints an HS256 JWT for `credentials` issued at `issued_at`, valid for `ttl`.
@@ -286,6 +302,22 @@ impl PaymentSignatureFields<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn header_names_are_the_documented_ones() {
+        for style in [HeaderStyle::Portone, HeaderStyle::Chaipay] {
+            assert_eq!(
+                style.client_key_header_name(),
+                http::HeaderName::from_bytes(style.client_key_header().as_bytes())
+                    .expect("header name")
+            );
+            assert_eq!(
+                style.sub_merchant_key_header_name(),
+                http::HeaderName::from_bytes(style.sub_merchant_key_header().as_bytes())
+                    .expect("header name")
+            );
+        }
+    }
 
     #[test]
     fn debug_shows_no_credentials() {

@@ -1,10 +1,11 @@
 //! [`Client`] and [`ClientBuilder`]: one async method per PortOne operation.
 
+use std::borrow::Cow;
 use std::fmt;
-use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use http::Method;
+use http::{HeaderValue, Method};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 
@@ -26,7 +27,7 @@ use crate::model::routing::Route;
 use crate::model::token::AuthToken;
 use crate::model::transaction::{OrderStatus, Transaction, TransactionDetailsBody};
 use crate::model::{Acknowledgement, Environment, validate_phone, validate_reference};
-use crate::transport::{Auth, Call};
+use crate::transport::{Auth, Call, Minted, bearer_header};
 
 /// PortOne's API host.
 pub const DEFAULT_BASE_URL: &str = "https://api.portone.cloud";
@@ -50,7 +51,7 @@ pub const DEFAULT_RETRY_MAX_DELAY: Duration = Duration::from_secs(5);
 /// kilobytes.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 
-type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
+pub(crate) type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
 
 /// How a saved-card look-up authenticates: the OTP sent to the customer's phone the first time,
 /// the token PortOne returned later.
@@ -105,19 +106,44 @@ pub(crate) struct Inner {
     pub(crate) retry_min_delay: Duration,
     pub(crate) retry_max_delay: Duration,
     pub(crate) max_response_bytes: usize,
-    pub(crate) user_agent: String,
     pub(crate) timeout: Option<Duration>,
     jwt_ttl: Duration,
     issuer: String,
     pub(crate) header_style: HeaderStyle,
     whitelisted: bool,
     card_encryption: CardEncryption,
+    /// Header values that never change, built once (`None`: not a valid header value, an error
+    /// when a request is prepared, as before).
+    user_agent_header: Option<HeaderValue>,
+    client_key_header: Option<HeaderValue>,
+    sub_merchant_key_header: Option<Option<HeaderValue>>,
+    /// The token minted for the current second of the clock, with its `Authorization` header.
+    /// A token is a function of the credentials, issuer, lifetime and the issue second only, so
+    /// one minted earlier for the same second is the token that would be minted now.
+    jwt_cache: Mutex<Option<CachedJwt>>,
+}
+
+struct CachedJwt {
+    iat: u64,
+    token: Minted,
+    authorization: HeaderValue,
+}
+
+/// A header value built from configuration, or `None` when it is not a valid one.
+fn static_header(value: &str) -> Option<HeaderValue> {
+    let mut value = HeaderValue::from_str(value).ok()?;
+    value.set_sensitive(true);
+    Some(value)
+}
+
+fn invalid_header() -> Error {
+    Error::Config("a credential or the user agent is not a valid header value".into())
 }
 
 impl Inner {
     /// The client's clock.
-    pub(crate) fn now(&self) -> SystemTime {
-        (self.clock)()
+    pub(crate) fn clock(&self) -> &(dyn Fn() -> SystemTime + Send + Sync) {
+        &*self.clock
     }
 
     pub(crate) fn mint_jwt(&self) -> SecretString {
@@ -127,6 +153,50 @@ impl Inner {
             (self.clock)(),
             self.jwt_ttl,
         )
+    }
+
+    /// The JWT a call sends now (for the client's clock) and its `Authorization` header: the
+    /// token [`Inner::mint_jwt`] returns now, reused while the clock stays in the same second.
+    pub(crate) fn current_jwt(&self) -> Result<(Minted, HeaderValue), Error> {
+        let issued_at = (self.clock)();
+        let iat = issued_at
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        if let Ok(cache) = self.jwt_cache.lock()
+            && let Some(cached) = cache.as_ref()
+            && cached.iat == iat
+        {
+            return Ok((Arc::clone(&cached.token), cached.authorization.clone()));
+        }
+        let token = Arc::new(auth::mint_jwt(
+            &self.credentials,
+            &self.issuer,
+            issued_at,
+            self.jwt_ttl,
+        ));
+        let authorization = bearer_header(token.expose_secret())?;
+        if let Ok(mut cache) = self.jwt_cache.lock() {
+            *cache = Some(CachedJwt {
+                iat,
+                token: Arc::clone(&token),
+                authorization: authorization.clone(),
+            });
+        }
+        Ok((token, authorization))
+    }
+
+    pub(crate) fn user_agent_header(&self) -> Result<HeaderValue, Error> {
+        self.user_agent_header.clone().ok_or_else(invalid_header)
+    }
+
+    pub(crate) fn client_key_header(&self) -> Result<HeaderValue, Error> {
+        self.client_key_header.clone().ok_or_else(invalid_header)
+    }
+
+    pub(crate) fn sub_merchant_key_header(&self) -> Result<Option<HeaderValue>, Error> {
+        self.sub_merchant_key_header
+            .clone()
+            .ok_or_else(invalid_header)
     }
 }
 
@@ -313,6 +383,12 @@ impl ClientBuilder {
             user_agent.push(' ');
             user_agent.push_str(suffix.trim());
         }
+        let user_agent_header = HeaderValue::from_str(&user_agent).ok();
+        let client_key_header = static_header(self.credentials.portone_key());
+        let sub_merchant_key_header = match self.credentials.sub_merchant_key() {
+            Some(sub) => static_header(sub).map(Some),
+            None => Some(None),
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -324,13 +400,16 @@ impl ClientBuilder {
                 retry_min_delay: self.retry_min_delay,
                 retry_max_delay: self.retry_max_delay,
                 max_response_bytes: self.max_response_bytes,
-                user_agent,
                 timeout: Some(self.timeout),
                 jwt_ttl: self.jwt_ttl,
                 issuer: self.issuer,
                 header_style: self.header_style,
                 whitelisted: self.whitelisted,
                 card_encryption: self.card_encryption,
+                user_agent_header,
+                client_key_header,
+                sub_merchant_key_header,
+                jwt_cache: Mutex::new(None),
             }),
         })
     }
@@ -486,8 +565,8 @@ impl Client {
         self.inner.base_url.as_str()
     }
 
-    fn key(&self) -> String {
-        self.inner.credentials.portone_key().to_owned()
+    fn key(&self) -> Cow<'static, str> {
+        Cow::Owned(self.inner.credentials.portone_key().to_owned())
     }
 
     fn env_query(&self) -> (&'static str, String) {
@@ -518,7 +597,7 @@ impl Client {
 
     /// The request `call` would send now.
     fn prepared(&self, call: &Call) -> Result<http::Request<Vec<u8>>, Error> {
-        self.inner.prepare(call).map(|p| p.request)
+        self.inner.prepare(call)
     }
 
     fn auth_token_call(&self) -> Result<Call, Error> {
@@ -998,7 +1077,7 @@ impl Client {
                 "api".into(),
                 "verification".into(),
                 "generateOTP".into(),
-                phone.to_owned(),
+                phone.to_owned().into(),
             ],
             query: vec![],
             body: None,
@@ -1054,7 +1133,7 @@ impl Client {
             segments: vec![
                 "api".into(),
                 "user".into(),
-                phone.to_owned(),
+                phone.to_owned().into(),
                 "savedCard".into(),
             ],
             query,
@@ -1173,7 +1252,7 @@ impl Client {
                 "merchant".into(),
                 self.key(),
                 "customer".into(),
-                customer_id.to_owned(),
+                customer_id.to_owned().into(),
             ],
             query: vec![],
             body: None,
@@ -1222,7 +1301,7 @@ impl Client {
                 "api".into(),
                 "customer".into(),
                 self.key(),
-                customer_uuid.to_owned(),
+                customer_uuid.to_owned().into(),
                 "add-card".into(),
             ],
             query: vec![],
@@ -1285,7 +1364,7 @@ impl Client {
                 "api".into(),
                 "customer".into(),
                 self.key(),
-                customer_uuid.to_owned(),
+                customer_uuid.to_owned().into(),
                 "list-cards".into(),
             ],
             query: vec![],
@@ -1333,7 +1412,7 @@ impl Client {
                 "api".into(),
                 "customer".into(),
                 self.key(),
-                customer_uuid.to_owned(),
+                customer_uuid.to_owned().into(),
                 "delete-card".into(),
             ],
             query: vec![],
@@ -1397,7 +1476,7 @@ impl Client {
             segments: vec![
                 "api".into(),
                 "transaction".into(),
-                order_ref.to_owned(),
+                order_ref.to_owned().into(),
                 "capture".into(),
             ],
             query: vec![],
@@ -1486,7 +1565,7 @@ impl Client {
             segments: vec![
                 "api".into(),
                 "transaction".into(),
-                merchant_order_ref.to_owned(),
+                merchant_order_ref.to_owned().into(),
                 "status".into(),
             ],
             query: vec![],
@@ -1582,7 +1661,7 @@ impl Client {
         Ok(Call {
             op: op::REFUND,
             method: Method::POST,
-            segments: vec!["api".into(), "refund".into(), order_ref.to_owned()],
+            segments: vec!["api".into(), "refund".into(), order_ref.to_owned().into()],
             query: vec![],
             body: Some(to_body(&RefundBody {
                 request,
@@ -1639,7 +1718,7 @@ impl Client {
         Ok(Call {
             op: op::REFUNDS,
             method: Method::GET,
-            segments: vec!["api".into(), "refund".into(), order_ref.to_owned()],
+            segments: vec!["api".into(), "refund".into(), order_ref.to_owned().into()],
             query: vec![],
             body: None,
             auth: Auth::Jwt,
@@ -1682,7 +1761,7 @@ impl Client {
             segments: vec![
                 "api".into(),
                 "paymentLink".into(),
-                payment_link_ref.to_owned(),
+                payment_link_ref.to_owned().into(),
                 "fetch-status".into(),
             ],
             query: vec![],
@@ -1735,7 +1814,7 @@ impl Client {
             segments: vec![
                 "api".into(),
                 "paymentLink".into(),
-                payment_link_ref.to_owned(),
+                payment_link_ref.to_owned().into(),
                 "status".into(),
                 "cancelled".into(),
             ],
@@ -1778,5 +1857,50 @@ impl Client {
         payment_link_ref: &str,
     ) -> Result<http::Request<Vec<u8>>, Error> {
         self.prepared(&self.cancel_payment_link_call(payment_link_ref)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    use super::*;
+
+    #[test]
+    fn the_cached_jwt_is_the_one_minted_now() {
+        static NOW: AtomicU64 = AtomicU64::new(1_724_302_051_000);
+        let client = Client::builder(Credentials::new("KEY_abcdef", SecretString::from("s3cret")))
+            .environment(Environment::Sandbox)
+            .clock(|| UNIX_EPOCH + Duration::from_millis(NOW.load(Ordering::SeqCst)))
+            .build()
+            .expect("test value");
+        let inner = &client.inner;
+        let (first, header) = inner.current_jwt().expect("test value");
+        assert_eq!(first.expose_secret(), inner.mint_jwt().expose_secret());
+        assert_eq!(
+            header.to_str().expect("test value"),
+            format!("Bearer {}", first.expose_secret())
+        );
+        assert!(header.is_sensitive());
+        // Later in the same second: the same token.
+        NOW.fetch_add(900, Ordering::SeqCst);
+        let (again, _) = inner.current_jwt().expect("test value");
+        assert_eq!(again.expose_secret(), first.expose_secret());
+        assert_eq!(again.expose_secret(), inner.mint_jwt().expose_secret());
+        // The next second, and a clock set back: minted anew, as without the cache.
+        for step in [100_i64, -5_000] {
+            if step > 0 {
+                NOW.fetch_add(step as u64, Ordering::SeqCst);
+            } else {
+                NOW.fetch_sub(step.unsigned_abs(), Ordering::SeqCst);
+            }
+            let (token, header) = inner.current_jwt().expect("test value");
+            assert_ne!(token.expose_secret(), first.expose_secret());
+            assert_eq!(token.expose_secret(), inner.mint_jwt().expose_secret());
+            assert_eq!(
+                header.to_str().expect("test value"),
+                format!("Bearer {}", token.expose_secret())
+            );
+        }
     }
 }

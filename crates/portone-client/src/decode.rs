@@ -55,6 +55,7 @@ use crate::model::token::{AuthToken, AuthTokenWire};
 use crate::model::transaction::{OrderStatus, Transaction};
 use crate::model::{Acknowledgement, CodeClass, Envelope, ResultCode, StatusReason};
 use crate::scrub;
+use crate::transport::Known;
 
 /// An operation's name and whether it may be repeated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,16 +112,34 @@ pub(crate) mod op {
 /// client's credentials and the token it sent) and the time to read a `Retry-After` date
 /// against.
 pub(crate) struct Context<'a> {
-    pub(crate) known: Vec<&'a str>,
-    pub(crate) now: SystemTime,
+    pub(crate) known: Known<'a>,
+    /// The client's clock (`None`: the system clock), read only when an answer needs it.
+    clock: Option<&'a (dyn Fn() -> SystemTime + Send + Sync)>,
+}
+
+impl<'a> Context<'a> {
+    pub(crate) fn new(
+        known: Known<'a>,
+        clock: Option<&'a (dyn Fn() -> SystemTime + Send + Sync)>,
+    ) -> Self {
+        Self { known, clock }
+    }
+
+    /// The time now, by the client's clock.
+    fn now(&self) -> SystemTime {
+        match self.clock {
+            Some(clock) => clock(),
+            None => SystemTime::now(),
+        }
+    }
 }
 
 impl Context<'static> {
     /// Outside a client: nothing known to scrub by value, the system clock.
     fn standalone() -> Self {
         Self {
-            known: Vec::new(),
-            now: SystemTime::now(),
+            known: Known::none(),
+            clock: None,
         }
     }
 }
@@ -172,11 +191,12 @@ fn provider_error(op: Op, ctx: &Context<'_>, raw: Raw<'_>, parsed: ErrorBody) ->
         .get(http::header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| {
+            let now = ctx.now();
             let v = v.trim();
             v.parse::<u64>().ok().map(Duration::from_secs).or_else(|| {
                 httpdate::parse_http_date(v)
                     .ok()
-                    .map(|at| at.duration_since(ctx.now).unwrap_or(Duration::ZERO))
+                    .map(|at| at.duration_since(now).unwrap_or(Duration::ZERO))
             })
         });
     Error::Provider(Box::new(ProviderError {
