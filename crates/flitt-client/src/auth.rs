@@ -11,7 +11,7 @@
 //! the payment key. Responses and callbacks are verified the same way over every field exactly
 //! as received.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 use std::fmt;
 
 use payments_signing::fondy;
@@ -20,7 +20,9 @@ use serde_json::value::RawValue;
 
 use crate::error::{DecodeError, Error, Result};
 use crate::params::{Params, canonical_json};
-use crate::response::{Envelope, Rejection, SignaturePolicy, parse_envelope, verify_object};
+use crate::response::{
+    Envelope, RawObject, Rejection, SignaturePolicy, parse_envelope, verify_object,
+};
 
 /// A Flitt merchant's identity and keys.
 ///
@@ -190,7 +192,8 @@ pub fn verify_response(key: &SecretString, status: http::StatusCode, body: &[u8]
         Envelope::Array(items) => items,
     };
     for object in objects {
-        verify_object(object, &[key], SignaturePolicy::Required).map_err(rejected)?;
+        let mut storage = String::new();
+        verify_object(object, &[key], SignaturePolicy::Required, &mut storage).map_err(rejected)?;
     }
     Ok(())
 }
@@ -237,14 +240,26 @@ pub(crate) fn encode_request(params: &Params, key: &SecretString) -> (Vec<u8>, P
 /// strings as they are (JSON-in-string verbatim), numbers as their JSON text, booleans as
 /// `True`/`False` (the gateway's own rendering); `None` for null, and for objects and arrays
 /// (which have no defined text form and never occur in documented flat responses).
-pub(crate) fn signing_text(raw: &RawValue) -> Option<String> {
+pub(crate) fn signing_text(raw: &RawValue) -> Option<Cow<'_, str>> {
     let text = raw.get().trim();
     match text.as_bytes().first()? {
-        b'"' => serde_json::from_str::<String>(text).ok(),
+        b'"' => json_string(text),
         b'n' | b'{' | b'[' => None,
-        b't' => Some("True".to_owned()),
-        b'f' => Some("False".to_owned()),
-        _ => Some(text.to_owned()),
+        b't' => Some(Cow::Borrowed("True")),
+        b'f' => Some(Cow::Borrowed("False")),
+        _ => Some(Cow::Borrowed(text)),
+    }
+}
+
+/// The value of a JSON string (`text` is its JSON text), borrowed when it has no escapes.
+pub(crate) fn json_string(text: &str) -> Option<Cow<'_, str>> {
+    match text
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .filter(|t| !t.contains('\\'))
+    {
+        Some(inner) => Some(Cow::Borrowed(inner)),
+        None => serde_json::from_str::<String>(text).ok().map(Cow::Owned),
     }
 }
 
@@ -256,21 +271,16 @@ pub(crate) enum SignatureCheck {
     Mismatch,
 }
 
-/// Verifies a protocol 1.0.1 signature over every field of a received object.
-pub(crate) fn verify_fields(
-    key: &SecretString,
-    fields: &BTreeMap<String, Box<RawValue>>,
-) -> SignatureCheck {
-    let Some(signature) = fields
-        .get("signature")
-        .and_then(|raw| signing_text(raw))
-        .filter(|s| !s.is_empty())
-    else {
+/// Verifies a protocol 1.0.1 signature over every field of a received object (each value's
+/// text borrowed from the object where it has no escapes).
+pub(crate) fn verify_fields(key: &SecretString, object: &RawObject<'_>) -> SignatureCheck {
+    let Some(signature) = object.text_of("signature").filter(|s| !s.is_empty()) else {
         return SignatureCheck::Missing;
     };
-    let pairs = fields
+    let pairs = object
+        .fields()
         .iter()
-        .filter_map(|(k, v)| signing_text(v).map(|text| (k.as_str(), text)));
+        .filter_map(|(k, v)| signing_text(v).map(|text| (k.as_ref(), text)));
     if fondy::verify(key.expose_secret(), pairs, &signature) {
         SignatureCheck::Valid
     } else {
@@ -307,7 +317,7 @@ pub(crate) fn sign_object(
 ) -> String {
     let pairs = object.iter().filter_map(|(k, v)| {
         let raw = serde_json::value::to_raw_value(v).ok()?;
-        signing_text(&raw).map(|text| (k.as_str(), text))
+        signing_text(&raw).map(|text| (k.as_str(), text.into_owned()))
     });
     fondy::sign(secret, pairs)
 }

@@ -301,10 +301,10 @@ pub(crate) trait Op {
     }
     fn params(request: &Self::Request, merchant_id: u64) -> Result<Params>;
     /// Whether an answer must be signed.
-    fn policy(_object: &RawObject) -> SignaturePolicy {
+    fn policy(_object: &RawObject<'_>) -> SignaturePolicy {
         SignaturePolicy::Required
     }
-    fn decode(verified: Verified) -> std::result::Result<Self::Output, FieldError>;
+    fn decode(verified: Verified<'_>) -> std::result::Result<Self::Output, FieldError>;
 }
 
 /// What a call knows while it interprets an answer.
@@ -315,15 +315,15 @@ struct CallContext<'a> {
 }
 
 /// A verified answer.
-pub(crate) enum Verified {
-    Object(RawObject, &'static str),
-    Array(Vec<RawObject>),
+pub(crate) enum Verified<'a> {
+    Object(RawObject<'a>, &'static str),
+    Array(Vec<RawObject<'a>>),
 }
 
-impl Verified {
+impl Verified<'_> {
     fn object<T>(
         self,
-        decode: impl FnOnce(&RawObject) -> std::result::Result<T, FieldError>,
+        decode: impl FnOnce(&RawObject<'_>) -> std::result::Result<T, FieldError>,
     ) -> std::result::Result<T, FieldError> {
         match self {
             Verified::Object(object, prefix) => decode(&object).map_err(|e| e.within(prefix)),
@@ -354,7 +354,7 @@ macro_rules! operation {
             fn params(request: &$request, merchant_id: u64) -> Result<Params> {
                 request.params(merchant_id)
             }
-            fn decode(verified: Verified) -> std::result::Result<$output, FieldError> {
+            fn decode(verified: Verified<'_>) -> std::result::Result<$output, FieldError> {
                 verified.object($decode)
             }
         }
@@ -362,10 +362,10 @@ macro_rules! operation {
 }
 
 operation!(CheckoutUrlOp, CheckoutRequest => CheckoutUrl, "checkout_url", "checkout/url", {
-    fn policy(_object: &RawObject) -> SignaturePolicy { SignaturePolicy::IfPresent }
+    fn policy(_object: &RawObject<'_>) -> SignaturePolicy { SignaturePolicy::IfPresent }
 } decode: CheckoutUrl::from_raw);
 operation!(CheckoutTokenOp, CheckoutRequest => CheckoutToken, "checkout_token", "checkout/token", {
-    fn policy(_object: &RawObject) -> SignaturePolicy { SignaturePolicy::IfPresent }
+    fn policy(_object: &RawObject<'_>) -> SignaturePolicy { SignaturePolicy::IfPresent }
 } decode: CheckoutToken::from_raw);
 operation!(RecurringOp, RecurringRequest => Order, "recurring", "recurring", {
     fn sensitive(request: &RecurringRequest) -> Vec<String> { request.sensitive_values() }
@@ -386,7 +386,7 @@ operation!(P2pCreditOp, P2pCreditRequest => Order, "p2p_credit", "p2pcredit", {
 } decode: Order::from_raw);
 operation!(ThreeDsStep1Op, ThreeDsStep1Request => ThreeDsStep1Response, "three_ds_step1", "3dsecure_step1", {
     fn sensitive(request: &ThreeDsStep1Request) -> Vec<String> { request.sensitive_values() }
-    fn policy(object: &RawObject) -> SignaturePolicy {
+    fn policy(object: &RawObject<'_>) -> SignaturePolicy {
         // A challenge carries no payment state; an order must be signed.
         if object.get("acs_url").is_some() { SignaturePolicy::IfPresent } else { SignaturePolicy::Required }
     }
@@ -413,10 +413,10 @@ impl Op for TransactionListOp {
     fn params(request: &TransactionListRequest, merchant_id: u64) -> Result<Params> {
         request.params(merchant_id)
     }
-    fn policy(_object: &RawObject) -> SignaturePolicy {
+    fn policy(_object: &RawObject<'_>) -> SignaturePolicy {
         SignaturePolicy::IfPresent
     }
-    fn decode(verified: Verified) -> std::result::Result<Vec<Transaction>, FieldError> {
+    fn decode(verified: Verified<'_>) -> std::result::Result<Vec<Transaction>, FieldError> {
         match verified {
             Verified::Array(items) => items
                 .iter()
@@ -911,6 +911,9 @@ impl Client {
         }
         let envelope = envelope.map_err(|e| decode_error(e.path, e.message))?;
         let key = self.inner.credentials.key(O::KEY)?;
+        // Where the decoded `data` of protocol 2.0 answers is kept while it is read.
+        let mut storage = String::new();
+        let mut storages: Vec<String> = Vec::new();
         let verified = match envelope {
             Envelope::Object(object) => {
                 let prefix = if object.is_v2() {
@@ -919,7 +922,7 @@ impl Client {
                     "response"
                 };
                 let policy = O::policy(&object);
-                let object = verify_object(object, &[key], policy)
+                let object = verify_object(object, &[key], policy, &mut storage)
                     .map_err(|r| self.rejection::<O>(r, status, body, ctx))?;
                 // A protocol 2.0 answer carries its request error inside `data`.
                 if object.is_failure() {
@@ -929,7 +932,7 @@ impl Client {
                 }
                 // A signed answer about another order (a replayed answer) is not this call's.
                 if let Some(answered) = object.text_of("order_id")
-                    && answered != order_id
+                    && *answered != *order_id
                 {
                     return Err(decode_error(
                         format!("{prefix}.order_id"),
@@ -940,10 +943,11 @@ impl Client {
             }
             Envelope::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
-                for item in items {
+                storages.resize_with(items.len(), String::new);
+                for (item, storage) in items.into_iter().zip(storages.iter_mut()) {
                     let policy = O::policy(&item);
                     out.push(
-                        verify_object(item, &[key], policy)
+                        verify_object(item, &[key], policy, storage)
                             .map_err(|r| self.rejection::<O>(r, status, body, ctx))?,
                     );
                 }
@@ -956,7 +960,7 @@ impl Client {
     /// A Flitt request error (`response_status: failure`, `error_code`…).
     fn provider_error<O: Op>(
         &self,
-        object: &RawObject,
+        object: &RawObject<'_>,
         prefix: &str,
         status: StatusCode,
         headers: &HeaderMap,

@@ -1,20 +1,35 @@
 //! Turning a response body into verified, typed values: envelope, request errors, signature
 //! (protocol 1.0.1 over every field as received, or 2.0 over `data`), then typed decoding with
 //! the failing field path.
+//!
+//! Everything here borrows from the body: an object is parsed once into its fields' raw
+//! values (keys and values are slices of the body), the signature is checked over those, and
+//! the typed value is read from the same fields. Only a failing decode reads the text again,
+//! with path tracking, to name the failing field.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::fmt;
 
 use secrecy::{ExposeSecret, SecretString};
-use serde::de::DeserializeOwned;
+use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::auth::{SignatureCheck, signing_text, verify_fields};
 
-/// A JSON object as received: its text, and its fields with their raw values.
+/// One field of a received object: its key and its value exactly as received.
+pub(crate) type RawField<'a> = (Cow<'a, str>, &'a RawValue);
+
+/// A JSON object as received, borrowed from the text it was parsed from: its text, and its
+/// fields with their raw values in key (byte) order. A key received more than once keeps its
+/// last value, as a map would.
 #[derive(Debug)]
-pub(crate) struct RawObject {
-    text: Box<RawValue>,
-    fields: BTreeMap<String, Box<RawValue>>,
+pub(crate) struct RawObject<'a> {
+    text: &'a str,
+    fields: Vec<RawField<'a>>,
+    /// Whether a key was received more than once (typed decoding then reads the text, which
+    /// reports the duplicate).
+    duplicates: bool,
 }
 
 /// Where and why decoding failed.
@@ -45,52 +60,178 @@ impl FieldError {
     }
 }
 
-impl RawObject {
-    /// Parses an object; `Err` when the text is not a JSON object.
-    pub(crate) fn parse(text: &str) -> Result<Self, FieldError> {
-        let fields: BTreeMap<String, Box<RawValue>> = serde_json::from_str(text)
-            .map_err(|e| FieldError::new("", format!("expected a JSON object: {e}")))?;
-        let text = RawValue::from_string(text.trim().to_owned())
-            .map_err(|e| FieldError::new("", e.to_string()))?;
-        Ok(RawObject { text, fields })
+/// Parses the fields of a JSON object (the whole text must be one object), borrowing keys and
+/// raw values from the text. Errors are those of reading the text as a map.
+fn parse_fields(text: &str) -> Result<Vec<RawField<'_>>, serde_json::Error> {
+    // A field takes at least 6 bytes (`"k":1,`); most take far more.
+    let capacity = (text.len() / 24).clamp(4, 64);
+    let mut de = serde_json::Deserializer::from_str(text);
+    let fields = FieldsSeed { capacity }.deserialize(&mut de)?;
+    de.end()?;
+    Ok(fields)
+}
+
+struct FieldsSeed {
+    capacity: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for FieldsSeed {
+    type Value = Vec<RawField<'de>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FieldsSeed {
+    type Value = Vec<RawField<'de>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // What a map reports, so that errors read as they always have.
+        f.write_str("a map")
     }
 
-    /// Builds an object from text pairs (a form-encoded body): every value is a string.
-    pub(crate) fn from_text_pairs(pairs: &[(String, String)]) -> Result<Self, FieldError> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut fields = Vec::with_capacity(self.capacity);
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            let value: &'de RawValue = map.next_value()?;
+            fields.push((key, value));
+        }
+        Ok(fields)
+    }
+}
+
+/// A key, borrowed from the text unless it has escapes.
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v))
+    }
+}
+
+/// Sorts fields by key; a repeated key keeps its last value. Returns whether a key repeated.
+fn sort_fields(fields: &mut Vec<RawField<'_>>) -> bool {
+    // Raw values are slices of one text: their addresses give the order they were received in.
+    fields.sort_unstable_by(|a, b| {
+        a.0.as_bytes()
+            .cmp(b.0.as_bytes())
+            .then_with(|| a.1.get().as_ptr().cmp(&b.1.get().as_ptr()))
+    });
+    let mut duplicates = false;
+    fields.dedup_by(|later, earlier| {
+        if later.0 == earlier.0 {
+            std::mem::swap(later, earlier);
+            duplicates = true;
+            true
+        } else {
+            false
+        }
+    });
+    duplicates
+}
+
+impl<'a> RawObject<'a> {
+    /// Parses an object; `Err` when the text is not a JSON object.
+    pub(crate) fn parse(text: &'a str) -> Result<Self, FieldError> {
+        let mut fields = parse_fields(text)
+            .map_err(|e| FieldError::new("", format!("expected a JSON object: {e}")))?;
+        let duplicates = sort_fields(&mut fields);
+        Ok(RawObject {
+            text: text.trim(),
+            fields,
+            duplicates,
+        })
+    }
+
+    /// Builds an object from text pairs (a form-encoded body): every value is a string. The
+    /// object's text is written to `storage`.
+    pub(crate) fn from_text_pairs(
+        pairs: &[(String, String)],
+        storage: &'a mut String,
+    ) -> Result<Self, FieldError> {
         let mut map = serde_json::Map::new();
         for (k, v) in pairs {
             map.insert(k.clone(), serde_json::Value::String(v.clone()));
         }
-        Self::parse(&serde_json::Value::Object(map).to_string())
+        *storage = serde_json::Value::Object(map).to_string();
+        let storage: &'a String = storage;
+        Self::parse(storage)
     }
 
-    pub(crate) fn get(&self, key: &str) -> Option<&RawValue> {
-        self.fields.get(key).map(|b| &**b)
+    pub(crate) fn get(&self, key: &str) -> Option<&'a RawValue> {
+        self.fields
+            .binary_search_by(|(k, _)| k.as_bytes().cmp(key.as_bytes()))
+            .ok()
+            .and_then(|i| self.fields.get(i))
+            .map(|(_, v)| *v)
     }
 
     /// The text form of a field (as it takes part in a signature).
-    pub(crate) fn text_of(&self, key: &str) -> Option<String> {
+    pub(crate) fn text_of(&self, key: &str) -> Option<Cow<'a, str>> {
         self.get(key).and_then(signing_text)
     }
 
-    pub(crate) fn fields(&self) -> &BTreeMap<String, Box<RawValue>> {
+    /// The fields in key order.
+    pub(crate) fn fields(&self) -> &[RawField<'a>] {
         &self.fields
     }
 
     /// Decodes the whole object into a typed value, naming the failing field.
     pub(crate) fn decode<T: DeserializeOwned>(&self) -> Result<T, FieldError> {
-        decode_text(self.text.get())
+        self.decode_or_read(self.text)
+    }
+
+    /// Decodes the object from its fields; when that fails (or a key repeated), decodes `text`
+    /// (the object's text as received) with path tracking, which gives the error.
+    pub(crate) fn decode_or_read<T: DeserializeOwned>(&self, text: &str) -> Result<T, FieldError> {
+        if !self.duplicates
+            && let Ok(value) = T::deserialize(FieldsDeserializer {
+                fields: &self.fields,
+            })
+        {
+            return Ok(value);
+        }
+        decode_text(text)
     }
 
     /// The fields not in `known`, as JSON values.
     pub(crate) fn extra(&self, known: &[&str]) -> BTreeMap<String, serde_json::Value> {
+        self.extra_by(|k| known.contains(&k))
+    }
+
+    /// The fields for which `known` is false, as JSON values (a value that does not parse into
+    /// one, e.g. nested too deeply, is left out).
+    pub(crate) fn extra_by(
+        &self,
+        known: impl Fn(&str) -> bool,
+    ) -> BTreeMap<String, serde_json::Value> {
         self.fields
             .iter()
-            .filter(|(k, _)| !known.contains(&k.as_str()))
+            .filter(|(k, _)| !known(k))
             .filter_map(|(k, v)| {
                 serde_json::from_str::<serde_json::Value>(v.get())
                     .ok()
-                    .map(|value| (k.clone(), value))
+                    .map(|value| (k.clone().into_owned(), value))
             })
             .collect()
     }
@@ -108,14 +249,173 @@ impl RawObject {
     }
 }
 
-/// Decodes JSON text into a typed value, naming the failing field.
+/// Decodes JSON text into a typed value, naming the failing field. Plain decoding first; only
+/// when it fails is the text decoded again with path tracking (decoding is deterministic, so
+/// the second pass fails at the same place).
 pub(crate) fn decode_text<T: DeserializeOwned>(text: &str) -> Result<T, FieldError> {
+    if let Ok(value) = serde_json::from_str(text) {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let path = if path == "." { String::new() } else { path };
         FieldError::new(path, e.into_inner().to_string())
     })
+}
+
+/// Reads a typed value from already parsed fields, as if from the object's text. Used only
+/// where success means the same value as decoding the text: any error (including a nested
+/// value, see [`RawDeserializer`]) sends the caller to the text.
+struct FieldsDeserializer<'a, 'f> {
+    fields: &'f [RawField<'a>],
+}
+
+impl<'de, 'f> Deserializer<'de> for FieldsDeserializer<'de, 'f> {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_map(FieldsAccess {
+            fields: self.fields.iter(),
+            value: None,
+        })
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        self.deserialize_any(visitor)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.deserialize_any(visitor)
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_unit()
+    }
+
+    // Anything else is not how an object is read: let the text decide.
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct enum identifier
+    }
+}
+
+struct FieldsAccess<'a, 'f> {
+    fields: std::slice::Iter<'f, RawField<'a>>,
+    value: Option<&'a RawValue>,
+}
+
+impl<'de, 'f> MapAccess<'de> for FieldsAccess<'de, 'f> {
+    type Error = serde_json::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Self::Error> {
+        let Some((key, value)) = self.fields.next() else {
+            return Ok(None);
+        };
+        self.value = Some(value);
+        match key {
+            Cow::Borrowed(key) => seed
+                .deserialize(de::value::BorrowedStrDeserializer::new(key))
+                .map(Some),
+            Cow::Owned(key) => seed
+                .deserialize(de::value::StrDeserializer::new(key))
+                .map(Some),
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, Self::Error> {
+        match self.value.take() {
+            Some(raw) => seed.deserialize(RawDeserializer(raw)),
+            None => Err(de::Error::custom("value requested before its key")),
+        }
+    }
+}
+
+/// One raw field value, read with `serde_json` exactly as it reads it inside the object.
+/// A nested value (object or array) is refused: inside the object it would be one level
+/// deeper, so `serde_json`'s depth limit could decide differently; the text decides instead.
+/// Ignoring a value does not read it again (it was checked when the object was parsed).
+struct RawDeserializer<'a>(&'a RawValue);
+
+impl<'a> RawDeserializer<'a> {
+    fn reader(
+        &self,
+    ) -> Result<serde_json::Deserializer<serde_json::de::StrRead<'a>>, serde_json::Error> {
+        let text = self.0.get();
+        if matches!(text.as_bytes().first(), Some(b'{' | b'[')) {
+            return Err(de::Error::custom("nested value"));
+        }
+        Ok(serde_json::Deserializer::from_str(text))
+    }
+}
+
+macro_rules! read_raw {
+    ($($method:ident($($arg:ident: $ty:ty),*);)*) => {
+        $(
+            fn $method<V: Visitor<'de>>(
+                self,
+                $($arg: $ty,)*
+                visitor: V,
+            ) -> Result<V::Value, Self::Error> {
+                let mut de = self.reader()?;
+                let value = (&mut de).$method($($arg,)* visitor)?;
+                de.end()?;
+                Ok(value)
+            }
+        )*
+    };
+}
+
+impl<'de> Deserializer<'de> for RawDeserializer<'de> {
+    type Error = serde_json::Error;
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_unit()
+    }
+
+    read_raw! {
+        deserialize_any();
+        deserialize_bool();
+        deserialize_i8();
+        deserialize_i16();
+        deserialize_i32();
+        deserialize_i64();
+        deserialize_i128();
+        deserialize_u8();
+        deserialize_u16();
+        deserialize_u32();
+        deserialize_u64();
+        deserialize_u128();
+        deserialize_f32();
+        deserialize_f64();
+        deserialize_char();
+        deserialize_str();
+        deserialize_string();
+        deserialize_bytes();
+        deserialize_byte_buf();
+        deserialize_option();
+        deserialize_unit();
+        deserialize_unit_struct(name: &'static str);
+        deserialize_newtype_struct(name: &'static str);
+        deserialize_seq();
+        deserialize_tuple(len: usize);
+        deserialize_tuple_struct(name: &'static str, len: usize);
+        deserialize_map();
+        deserialize_struct(name: &'static str, fields: &'static [&'static str]);
+        deserialize_enum(name: &'static str, variants: &'static [&'static str]);
+        deserialize_identifier();
+    }
 }
 
 /// A Flitt request error, decoded.
@@ -150,12 +450,14 @@ pub(crate) enum SignaturePolicy {
 }
 
 /// Verifies a received object with one of the keys and returns the signed content: the object
-/// itself (protocol 1.0.1) or the decoded `order` of a 2.0 envelope.
-pub(crate) fn verify_object(
-    object: RawObject,
+/// itself (protocol 1.0.1) or the decoded `order` of a 2.0 envelope, whose text is kept in
+/// `storage`.
+pub(crate) fn verify_object<'a: 's, 's>(
+    object: RawObject<'a>,
     keys: &[&SecretString],
     policy: SignaturePolicy,
-) -> Result<RawObject, Rejection> {
+    storage: &'s mut String,
+) -> Result<RawObject<'s>, Rejection> {
     if object.is_v2() {
         let data = object
             .text_of("data")
@@ -169,11 +471,11 @@ pub(crate) fn verify_object(
         {
             return Err(Rejection::BadSignature);
         }
-        return decode_v2_data(&data).map_err(Rejection::Malformed);
+        return decode_v2_data(&data, storage).map_err(Rejection::Malformed);
     }
     let mut outcome = SignatureCheck::Missing;
     for key in keys {
-        outcome = verify_fields(key, object.fields());
+        outcome = verify_fields(key, &object);
         if outcome != SignatureCheck::Mismatch {
             break;
         }
@@ -187,13 +489,18 @@ pub(crate) fn verify_object(
     }
 }
 
-/// The `order` object inside protocol 2.0 `data` (base64 of `{"order": {…}}`).
-pub(crate) fn decode_v2_data(data: &str) -> Result<RawObject, FieldError> {
+/// The `order` object inside protocol 2.0 `data` (base64 of `{"order": {…}}`); the decoded
+/// text is kept in `storage`.
+pub(crate) fn decode_v2_data<'s>(
+    data: &str,
+    storage: &'s mut String,
+) -> Result<RawObject<'s>, FieldError> {
     let bytes = payments_signing::digest::base64_decode(data.trim())
         .ok_or_else(|| FieldError::new("data", "is not valid base64"))?;
-    let text = String::from_utf8(bytes)
+    *storage = String::from_utf8(bytes)
         .map_err(|_| FieldError::new("data", "does not decode to UTF-8 text"))?;
-    let outer = RawObject::parse(&text).map_err(|e| e.within("data"))?;
+    let text: &'s String = storage;
+    let outer = RawObject::parse(text).map_err(|e| e.within("data"))?;
     match outer.get("order") {
         Some(order) => RawObject::parse(order.get()).map_err(|e| e.within("data.order")),
         // Some 2.0 answers carry the fields directly.
@@ -203,47 +510,64 @@ pub(crate) fn decode_v2_data(data: &str) -> Result<RawObject, FieldError> {
 
 /// A response body, parsed just enough to find what is inside the envelope.
 #[derive(Debug)]
-pub(crate) enum Envelope {
+pub(crate) enum Envelope<'a> {
     /// `{"response": {…}}`.
-    Object(RawObject),
+    Object(RawObject<'a>),
     /// A JSON array (`transaction_list`).
-    Array(Vec<RawObject>),
+    Array(Vec<RawObject<'a>>),
 }
 
-/// Parses the body: JSON, then the `response` member when there is one.
-pub(crate) fn parse_envelope(body: &[u8]) -> Result<Envelope, FieldError> {
+/// The objects of a JSON array, each named by its index (under `parent`) when it is not one.
+fn parse_items<'a>(items: &[&'a RawValue], parent: &str) -> Result<Vec<RawObject<'a>>, FieldError> {
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        out.push(RawObject::parse(item.get()).map_err(|e| e.within(&format!("{parent}[{i}]")))?);
+    }
+    Ok(out)
+}
+
+/// Parses the body: JSON, then the `response` member when there is one. The body is read once
+/// (and the `response` member once more, into its fields); a body that does not parse that
+/// way is read again step by step to describe what is wrong with it.
+pub(crate) fn parse_envelope(body: &[u8]) -> Result<Envelope<'_>, FieldError> {
     let text =
         std::str::from_utf8(body).map_err(|_| FieldError::new("", "the body is not UTF-8 text"))?;
-    if text.trim().is_empty() {
+    if text.trim_start().is_empty() {
         return Err(FieldError::new("", "the body is empty"));
     }
-    let value: Box<RawValue> = serde_json::from_str(text)
-        .map_err(|e| FieldError::new("", format!("the body is not JSON: {e}")))?;
-    let trimmed = value.get().trim_start();
-    if trimmed.starts_with('[') {
-        let items: Vec<Box<RawValue>> =
-            serde_json::from_str(value.get()).map_err(|e| FieldError::new("", e.to_string()))?;
-        let mut out = Vec::with_capacity(items.len());
-        for (i, item) in items.iter().enumerate() {
-            out.push(RawObject::parse(item.get()).map_err(|e| e.within(&format!("[{i}]")))?);
+    if text.trim_start().starts_with('[') {
+        // Any JSON array parses into raw items; anything else is not JSON.
+        if let Ok(items) = serde_json::from_str::<Vec<&RawValue>>(text) {
+            return parse_items(&items, "").map(Envelope::Array);
         }
-        return Ok(Envelope::Array(out));
+    } else if let Ok(mut fields) = parse_fields(text) {
+        // Any JSON object parses into its fields.
+        let duplicates = sort_fields(&mut fields);
+        return inside_envelope(&RawObject {
+            text: text.trim(),
+            fields,
+            duplicates,
+        });
     }
-    let outer = RawObject::parse(value.get())?;
+    let value: &RawValue = serde_json::from_str(text)
+        .map_err(|e| FieldError::new("", format!("the body is not JSON: {e}")))?;
+    if value.get().trim_start().starts_with('[') {
+        let items: Vec<&RawValue> =
+            serde_json::from_str(value.get()).map_err(|e| FieldError::new("", e.to_string()))?;
+        return parse_items(&items, "").map(Envelope::Array);
+    }
+    inside_envelope(&RawObject::parse(value.get())?)
+}
+
+/// What the `response` member of the outer object holds.
+fn inside_envelope<'a>(outer: &RawObject<'a>) -> Result<Envelope<'a>, FieldError> {
     match outer.get("response") {
         Some(inner) => {
             let inner_text = inner.get();
             if inner_text.trim_start().starts_with('[') {
-                let items: Vec<Box<RawValue>> = serde_json::from_str(inner_text)
+                let items: Vec<&RawValue> = serde_json::from_str(inner_text)
                     .map_err(|e| FieldError::new("response", e.to_string()))?;
-                let mut out = Vec::with_capacity(items.len());
-                for (i, item) in items.iter().enumerate() {
-                    out.push(
-                        RawObject::parse(item.get())
-                            .map_err(|e| e.within(&format!("response[{i}]")))?,
-                    );
-                }
-                Ok(Envelope::Array(out))
+                parse_items(&items, "response").map(Envelope::Array)
             } else {
                 Ok(Envelope::Object(
                     RawObject::parse(inner_text).map_err(|e| e.within("response"))?,

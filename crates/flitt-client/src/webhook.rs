@@ -137,16 +137,17 @@ impl Verifier {
             Some(c) if c.contains("json") => false,
             _ => !trimmed.starts_with(b"{"),
         };
+        let mut storage = String::new();
         let object = if is_form {
-            self.verify_form(trimmed)?
+            self.verify_form(trimmed, &mut storage)?
         } else {
-            self.verify_json(trimmed)?
+            self.verify_json(trimmed, &mut storage)?
         };
         let received = object.text_of("merchant_id").unwrap_or_default();
         if received.trim() != self.merchant_id.to_string() {
             return Err(WebhookError::MerchantMismatch {
                 expected: self.merchant_id,
-                received,
+                received: received.into_owned(),
             }
             .into());
         }
@@ -162,7 +163,11 @@ impl Verifier {
         self.keys.iter().collect()
     }
 
-    fn verify_json(&self, body: &[u8]) -> Result<RawObject> {
+    fn verify_json<'b: 's, 's>(
+        &self,
+        body: &'b [u8],
+        storage: &'s mut String,
+    ) -> Result<RawObject<'s>> {
         let text = std::str::from_utf8(body)
             .map_err(|_| WebhookError::Body("the body is not UTF-8".into()))?;
         let mut object = RawObject::parse(text)
@@ -174,7 +179,7 @@ impl Verifier {
             object = RawObject::parse(inner.get())
                 .map_err(|e| WebhookError::Body(format!("`response`: {}", e.message)))?;
         }
-        verify_object(object, &self.keys(), SignaturePolicy::Required).map_err(|r| {
+        verify_object(object, &self.keys(), SignaturePolicy::Required, storage).map_err(|r| {
             Error::Webhook(match r {
                 Rejection::MissingSignature => WebhookError::MissingSignature,
                 Rejection::BadSignature => WebhookError::BadSignature,
@@ -186,7 +191,7 @@ impl Verifier {
         })
     }
 
-    fn verify_form(&self, body: &[u8]) -> Result<RawObject> {
+    fn verify_form<'s>(&self, body: &[u8], storage: &'s mut String) -> Result<RawObject<'s>> {
         let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
             .map_err(|e| WebhookError::Body(format!("not form-encoded: {e}")))?;
         let get = |key: &str| {
@@ -208,7 +213,7 @@ impl Verifier {
             if !valid {
                 return Err(WebhookError::BadSignature.into());
             }
-            return decode_v2_data(data).map_err(|e| {
+            return decode_v2_data(data, storage).map_err(|e| {
                 Error::Webhook(WebhookError::Decode {
                     path: e.path,
                     message: e.message,
@@ -223,7 +228,7 @@ impl Verifier {
             }
         }
         match outcome {
-            SignatureCheck::Valid => RawObject::from_text_pairs(&pairs)
+            SignatureCheck::Valid => RawObject::from_text_pairs(&pairs, storage)
                 .map_err(|e| Error::Webhook(WebhookError::Body(e.message))),
             SignatureCheck::Missing => Err(WebhookError::MissingSignature.into()),
             SignatureCheck::Mismatch => Err(WebhookError::BadSignature.into()),

@@ -441,7 +441,7 @@ pub struct CheckoutUrl {
 }
 
 impl CheckoutUrl {
-    pub(crate) fn from_raw(object: &RawObject) -> Result<Self, FieldError> {
+    pub(crate) fn from_raw(object: &RawObject<'_>) -> Result<Self, FieldError> {
         let mut out: CheckoutUrl = object.decode()?;
         out.extra = object.extra(&["checkout_url", "payment_id", "signature", "response_status"]);
         Ok(out)
@@ -461,7 +461,7 @@ pub struct CheckoutToken {
 }
 
 impl CheckoutToken {
-    pub(crate) fn from_raw(object: &RawObject) -> Result<Self, FieldError> {
+    pub(crate) fn from_raw(object: &RawObject<'_>) -> Result<Self, FieldError> {
         let mut out: CheckoutToken = object.decode()?;
         out.extra = object.extra(&["token", "signature", "response_status"]);
         Ok(out)

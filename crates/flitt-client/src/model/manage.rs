@@ -121,7 +121,7 @@ pub struct Reversal {
 }
 
 impl Reversal {
-    pub(crate) fn from_raw(object: &RawObject) -> Result<Self, FieldError> {
+    pub(crate) fn from_raw(object: &RawObject<'_>) -> Result<Self, FieldError> {
         let mut out: Reversal = object.decode()?;
         out.extra = object.extra(&[
             "order_id",
@@ -224,7 +224,7 @@ pub struct Capture {
 }
 
 impl Capture {
-    pub(crate) fn from_raw(object: &RawObject) -> Result<Self, FieldError> {
+    pub(crate) fn from_raw(object: &RawObject<'_>) -> Result<Self, FieldError> {
         let mut out: Capture = object.decode()?;
         out.extra = object.extra(&[
             "order_id",

@@ -12,7 +12,7 @@ use crate::model::{
     TranType, de,
 };
 use crate::params::{Params, limits};
-use crate::response::{FieldError, RawObject, decode_text};
+use crate::response::{FieldError, RawObject};
 
 /// A Flitt order as returned by `recurring`, `status/order_id`, `3dsecure_step*`,
 /// `p2pcredit`, and posted to `server_callback_url`. Its signature has been verified.
@@ -146,49 +146,52 @@ pub struct Order {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 
-/// The field names [`Order`] reads (plus the signature fields, which are not kept).
-const ORDER_FIELDS: &[&str] = &[
-    "order_id",
-    "order_status",
-    "merchant_id",
-    "amount",
-    "currency",
-    "response_status",
-    "tran_type",
-    "payment_id",
-    "response_code",
-    "response_description",
-    "masked_card",
-    "card_bin",
-    "card_type",
-    "rrn",
-    "approval_code",
-    "eci",
-    "order_time",
-    "actual_amount",
-    "actual_currency",
-    "reversal_amount",
-    "settlement_amount",
-    "settlement_currency",
-    "settlement_date",
-    "fee",
-    "payment_system",
-    "sender_email",
-    "sender_cell_phone",
-    "sender_account",
-    "product_id",
-    "merchant_data",
-    "verification_status",
-    "rectoken",
-    "rectoken_lifetime",
-    "parent_order_id",
-    "fee_oplata",
-    "capture_status",
-    "capture_amount",
-    "additional_info",
-    "signature",
-    "response_signature_string",
-];
+/// Whether [`Order`] reads the field (or it is a signature field, which is not kept).
+fn is_order_field(key: &str) -> bool {
+    matches!(
+        key,
+        "order_id"
+            | "order_status"
+            | "merchant_id"
+            | "amount"
+            | "currency"
+            | "response_status"
+            | "tran_type"
+            | "payment_id"
+            | "response_code"
+            | "response_description"
+            | "masked_card"
+            | "card_bin"
+            | "card_type"
+            | "rrn"
+            | "approval_code"
+            | "eci"
+            | "order_time"
+            | "actual_amount"
+            | "actual_currency"
+            | "reversal_amount"
+            | "settlement_amount"
+            | "settlement_currency"
+            | "settlement_date"
+            | "fee"
+            | "payment_system"
+            | "sender_email"
+            | "sender_cell_phone"
+            | "sender_account"
+            | "product_id"
+            | "merchant_data"
+            | "verification_status"
+            | "rectoken"
+            | "rectoken_lifetime"
+            | "parent_order_id"
+            | "fee_oplata"
+            | "capture_status"
+            | "capture_amount"
+            | "additional_info"
+            | "signature"
+            | "response_signature_string"
+    )
+}
 
 /// Why an order was declined.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -217,7 +220,7 @@ impl Order {
         }
     }
 
-    pub(crate) fn from_raw(object: &RawObject) -> Result<Order, FieldError> {
+    pub(crate) fn from_raw(object: &RawObject<'_>) -> Result<Order, FieldError> {
         let mut order: Order = object.decode()?;
         order.additional_info = match object.get("additional_info") {
             Some(raw) => {
@@ -225,7 +228,7 @@ impl Order {
             }
             None => None,
         };
-        order.extra = object.extra(ORDER_FIELDS);
+        order.extra = object.extra_by(is_order_field);
         Ok(order)
     }
 }
@@ -296,31 +299,54 @@ pub struct AdditionalInfo {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 
-const ADDITIONAL_INFO_FIELDS: &[&str] = &[
-    "capture_status",
-    "capture_amount",
-    "reservation_data",
-    "transaction_id",
-    "bank_response_code",
-    "bank_response_description",
-    "client_fee",
-    "settlement_fee",
-    "bank_name",
-    "bank_country",
-    "card_type",
-    "card_product",
-    "card_category",
-    "timeend",
-    "ipaddress_v4",
-    "payment_method",
-    "version_3ds",
-    "is_test",
-    "schemeid",
-];
+/// Whether [`AdditionalInfo`] reads the field.
+fn is_additional_info_field(key: &str) -> bool {
+    matches!(
+        key,
+        "capture_status"
+            | "capture_amount"
+            | "reservation_data"
+            | "transaction_id"
+            | "bank_response_code"
+            | "bank_response_description"
+            | "client_fee"
+            | "settlement_fee"
+            | "bank_name"
+            | "bank_country"
+            | "card_type"
+            | "card_product"
+            | "card_category"
+            | "timeend"
+            | "ipaddress_v4"
+            | "payment_method"
+            | "version_3ds"
+            | "is_test"
+            | "schemeid"
+    )
+}
 
 impl AdditionalInfo {
     /// Parses the raw `additional_info` field: a string holding JSON (or, leniently, an object).
     fn parse(raw: &str) -> Result<Option<AdditionalInfo>, FieldError> {
+        // The raw value was checked as JSON when its object was parsed, so `null` and strings
+        // are read directly; anything else takes the general route.
+        match raw.as_bytes().first() {
+            Some(b'n') if raw == "null" => Ok(None),
+            Some(b'"') => {
+                let Some(text) = crate::auth::json_string(raw) else {
+                    return Self::parse_value(raw);
+                };
+                if text.trim().is_empty() {
+                    return Ok(None);
+                }
+                Self::parse_document(&text).map(Some)
+            }
+            _ => Self::parse_value(raw),
+        }
+    }
+
+    /// Any raw value: `null`, a string holding JSON, an object, or an error naming what it is.
+    fn parse_value(raw: &str) -> Result<Option<AdditionalInfo>, FieldError> {
         let value: serde_json::Value =
             serde_json::from_str(raw).map_err(|e| FieldError::new("", e.to_string()))?;
         let text = match value {
@@ -335,10 +361,15 @@ impl AdditionalInfo {
                 ));
             }
         };
-        let object = RawObject::parse(&text)?;
-        let mut info: AdditionalInfo = decode_text(&text)?;
-        info.extra = object.extra(ADDITIONAL_INFO_FIELDS);
-        Ok(Some(info))
+        Self::parse_document(&text).map(Some)
+    }
+
+    /// The JSON document: an object, decoded, with the fields this version does not know.
+    fn parse_document(text: &str) -> Result<AdditionalInfo, FieldError> {
+        let object = RawObject::parse(text)?;
+        let mut info: AdditionalInfo = object.decode_or_read(text)?;
+        info.extra = object.extra_by(is_additional_info_field);
+        Ok(info)
     }
 }
 

@@ -107,7 +107,7 @@ pub struct Subscription {
 }
 
 impl Subscription {
-    pub(crate) fn from_raw(object: &RawObject) -> Result<Self, FieldError> {
+    pub(crate) fn from_raw(object: &RawObject<'_>) -> Result<Self, FieldError> {
         let mut out: Subscription = object.decode()?;
         out.extra = object.extra(&[
             "order_id",

@@ -216,7 +216,7 @@ impl fmt::Debug for AcsChallenge {
 }
 
 impl ThreeDsStep1Response {
-    pub(crate) fn from_raw(object: &RawObject) -> Result<Self, FieldError> {
+    pub(crate) fn from_raw(object: &RawObject<'_>) -> Result<Self, FieldError> {
         if object.get("acs_url").is_some() {
             let mut challenge: AcsChallenge = object.decode()?;
             challenge.extra =

@@ -83,7 +83,7 @@ pub struct Transaction {
 }
 
 impl Transaction {
-    pub(crate) fn from_raw(object: &RawObject) -> Result<Self, FieldError> {
+    pub(crate) fn from_raw(object: &RawObject<'_>) -> Result<Self, FieldError> {
         let mut out: Transaction = object.decode()?;
         out.extra = object.extra(&[
             "tran_type",
