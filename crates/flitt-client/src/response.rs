@@ -593,4 +593,58 @@ mod tests {
         assert_eq!(err.as_deref(), Some("response"));
         assert!(matches!(parse_envelope(b"[]"), Ok(Envelope::Array(v)) if v.is_empty()));
     }
+
+    fn object(text: &str) -> RawObject<'_> {
+        RawObject::parse(text).unwrap_or_else(|e| unreachable!("{e:?}"))
+    }
+
+    fn from_fields<T: DeserializeOwned>(object: &RawObject<'_>) -> Result<T, serde_json::Error> {
+        T::deserialize(FieldsDeserializer {
+            fields: &object.fields,
+        })
+    }
+
+    #[test]
+    fn fields_decode_to_what_the_text_decodes_to() {
+        use crate::model::order::{AdditionalInfo, Order};
+        let text = r#"{"order_id": "o-1", "order_status": "approved", "amount": "4600",
+            "merchant_id": 1549901, "card_bin": 444455, "response_code": "", "rrn": "a\"b\u00e9",
+            "fee": null, "eci": 7, "order_time": "09.10.2024 21:20:46", "unknown": "x",
+            "additional_info": "{\"client_fee\": 0.0, \"is_test\": true}", "deep": [[[1]]],
+            "mas\u006bed_card": "444455XXXXXX6666"}"#;
+        let object = object(text);
+        let fast: Order = from_fields(&object).unwrap_or_else(|e| unreachable!("{e}"));
+        let slow: Order = serde_json::from_str(text).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(fast, slow);
+        assert_eq!(fast.rrn.as_deref(), Some("a\"bé"));
+        assert_eq!(fast.masked_card.as_deref(), Some("444455XXXXXX6666"));
+
+        let info = r#"{"client_fee": 0.0, "is_test": "Y", "transaction_id": 2025817355,
+            "reservation_data": null, "timeend": "09.10.2024 21:20:47", "card_type": "VISA"}"#;
+        let fast: AdditionalInfo =
+            from_fields(&self::object(info)).unwrap_or_else(|e| unreachable!("{e}"));
+        let slow: AdditionalInfo =
+            serde_json::from_str(info).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(fast, slow);
+    }
+
+    #[test]
+    fn nested_values_and_repeated_keys_are_decoded_from_the_text() {
+        use crate::model::order::AdditionalInfo;
+        // A nested value of a known field: the fields refuse it, the text decides.
+        let nested = object(r#"{"reservation_data": {"a": [1]}}"#);
+        assert!(from_fields::<AdditionalInfo>(&nested).is_err());
+        let info: AdditionalInfo = nested.decode().unwrap_or_else(|e| unreachable!("{e:?}"));
+        assert_eq!(info.reservation_data, Some(serde_json::json!({"a": [1]})));
+        // A repeated key: the map keeps the last value, the typed decode names the duplicate.
+        let repeated = object(r#"{"client_fee": 1, "bank_name": "a", "client_fee": 2}"#);
+        assert!(repeated.duplicates);
+        assert_eq!(repeated.get("client_fee").map(RawValue::get), Some("2"));
+        let err = repeated.decode::<AdditionalInfo>().err().map(|e| e.message);
+        assert!(
+            err.as_deref()
+                .is_some_and(|m| m.contains("duplicate field")),
+            "{err:?}"
+        );
+    }
 }
