@@ -1,6 +1,8 @@
 //! Amounts: `rust_decimal::Decimal` in major units, sent as a JSON number, signed in the
 //! shortest decimal form of exactly the number text that is sent.
 
+use std::fmt;
+
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::Serializer;
@@ -38,26 +40,55 @@ pub(crate) fn serialize_opt<S: Serializer>(
     }
 }
 
-/// The JSON number text [`serialize`] writes for `amount`.
-pub(crate) fn json_text(amount: &Decimal) -> Result<String, Error> {
+/// The JSON number text [`serialize`] writes for an amount, held inline (an integer of at most
+/// 20 characters or the shortest float text, at most 24).
+pub(crate) struct JsonText {
+    buf: [u8; 48],
+    len: usize,
+}
+
+impl JsonText {
+    pub(crate) fn as_str(&self) -> &str {
+        // Only ASCII digits, signs, `.` and `e` are ever written.
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default()
+    }
+}
+
+/// The JSON number text [`serialize`] writes for `amount`, without allocating.
+pub(crate) fn json_text_inline(amount: &Decimal) -> Result<JsonText, Error> {
     struct Wrap<'a>(&'a Decimal);
     impl serde::Serialize for Wrap<'_> {
         fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             serialize(self.0, s)
         }
     }
-    serde_json::to_string(&Wrap(amount)).map_err(|_| {
+    let mut text = JsonText {
+        buf: [0; 48],
+        len: 0,
+    };
+    let mut out: &mut [u8] = &mut text.buf;
+    let written = serde_json::to_writer(&mut out, &Wrap(amount));
+    let remaining = out.len();
+    written.map_err(|_| {
         Error::invalid(
             Rule::AmountPrecision,
             format!("amount {amount} cannot be sent as a JSON number"),
         )
-    })
+    })?;
+    text.len = text.buf.len() - remaining;
+    Ok(text)
+}
+
+/// The JSON number text [`serialize`] writes for `amount`.
+#[cfg(test)]
+pub(crate) fn json_text(amount: &Decimal) -> Result<String, Error> {
+    json_text_inline(amount).map(|text| text.as_str().to_owned())
 }
 
 /// The text PortOne signs for `amount`: the shortest decimal form of the number text sent.
 pub(crate) fn signed_text(amount: &Decimal) -> Result<String, Error> {
-    let sent = json_text(amount)?;
-    payments_signing::portone::canonical_amount(&sent).ok_or_else(|| {
+    let sent = json_text_inline(amount)?;
+    payments_signing::portone::canonical_amount(sent.as_str()).ok_or_else(|| {
         Error::invalid(
             Rule::AmountPrecision,
             format!("amount {amount} has no canonical form"),
@@ -66,8 +97,13 @@ pub(crate) fn signed_text(amount: &Decimal) -> Result<String, Error> {
 }
 
 /// Validates an amount field: positive (or zero when `allow_zero`), at most two decimals, below
-/// 10^13, and sent exactly (the number text reads back as the same decimal).
-pub(crate) fn validate(field: &str, amount: &Decimal, allow_zero: bool) -> Result<(), Error> {
+/// 10^13, and sent exactly (the number text reads back as the same decimal). `field` names the
+/// field in the error (formatted only then).
+pub(crate) fn validate(
+    field: impl fmt::Display,
+    amount: &Decimal,
+    allow_zero: bool,
+) -> Result<(), Error> {
     if amount.is_sign_negative() && !amount.is_zero() {
         return Err(Error::invalid(
             Rule::AmountRange,
@@ -80,7 +116,8 @@ pub(crate) fn validate(field: &str, amount: &Decimal, allow_zero: bool) -> Resul
             format!("{field} must be greater than zero"),
         ));
     }
-    if amount.normalize().scale() > 2 {
+    let normalized = amount.normalize();
+    if normalized.scale() > 2 {
         return Err(Error::invalid(
             Rule::AmountPrecision,
             format!("{field} has more than two decimal places (got {amount})"),
@@ -92,8 +129,8 @@ pub(crate) fn validate(field: &str, amount: &Decimal, allow_zero: bool) -> Resul
             format!("{field} is too large (got {amount})"),
         ));
     }
-    let text = json_text(amount)?;
-    if decimal_from_text(&text).map(|d| d.normalize()) != Some(amount.normalize()) {
+    let text = json_text_inline(amount)?;
+    if decimal_from_text(text.as_str()).map(|d| d.normalize()) != Some(normalized) {
         return Err(Error::invalid(
             Rule::AmountPrecision,
             format!("{field} {amount} would not be sent exactly"),
@@ -157,5 +194,44 @@ mod tests {
             assert_eq!(err.rule(), Some(rule), "{amount}");
         }
         assert!(validate("promo_discount", &Decimal::ZERO, true).is_ok());
+        let err = validate(format_args!("order_details[{}].price", 3), &d("-2"), true)
+            .expect_err("negative");
+        assert!(
+            err.to_string()
+                .contains("order_details[3].price must not be negative (got -2)"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_inline_text_is_what_serde_json_writes() {
+        struct Wrap(Decimal);
+        impl serde::Serialize for Wrap {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                serialize(&self.0, s)
+            }
+        }
+        for amount in [
+            "0",
+            "-0.00",
+            "1",
+            "0.01",
+            "19010",
+            "19010.20",
+            "9999999999999.99",
+            "-9223372036854775808",
+            "79228162514264337593543950335",
+            "0.0000000000000000000000000001",
+            "123456789.123456789",
+        ] {
+            let amount = d(amount);
+            assert_eq!(
+                json_text_inline(&amount)
+                    .map(|t| t.as_str().to_owned())
+                    .ok(),
+                serde_json::to_string(&Wrap(amount)).ok(),
+                "{amount}"
+            );
+        }
     }
 }

@@ -213,7 +213,7 @@ impl Address {
 
     fn validate(&self, field: &str) -> Result<(), Error> {
         if let Some(code) = &self.country_code {
-            validate_country(&format!("{field}.country_code"), code)?;
+            validate_country(format_args!("{field}.country_code"), code)?;
         }
         Ok(())
     }
@@ -749,7 +749,7 @@ fn validate_order_sum(
                 format!("order_details[{i}].quantity must be at least 1"),
             ));
         }
-        amount::validate(&format!("order_details[{i}].price"), &item.price, true)?;
+        amount::validate(format_args!("order_details[{i}].price"), &item.price, true)?;
     }
     let items_total: Decimal = items.iter().map(OrderItem::total).sum();
     let tax = merchant.tax_amount.unwrap_or(Decimal::ZERO);
@@ -1059,7 +1059,7 @@ impl CheckoutRequest {
             ));
         }
         for (i, url) in self.custom_txn_webhook_urls.iter().enumerate() {
-            validate_url(&format!("custom_txn_webhook_urls[{i}]"), url)?;
+            validate_url(format_args!("custom_txn_webhook_urls[{i}]"), url)?;
         }
         Ok(())
     }
@@ -1285,7 +1285,7 @@ pub(crate) fn validate_currency(currency: &str) -> Result<(), Error> {
     Ok(())
 }
 
-fn validate_country(field: &str, code: &str) -> Result<(), Error> {
+fn validate_country(field: impl fmt::Display, code: &str) -> Result<(), Error> {
     if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_alphabetic()) {
         return Err(Error::invalid(
             Rule::CountryCode,
@@ -1295,7 +1295,10 @@ fn validate_country(field: &str, code: &str) -> Result<(), Error> {
     Ok(())
 }
 
-fn validate_url(field: &str, value: &str) -> Result<(), Error> {
+fn validate_url(field: impl fmt::Display, value: &str) -> Result<(), Error> {
+    if plainly_http_url(value) {
+        return Ok(());
+    }
     match url::Url::parse(value) {
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Ok(()),
         _ => Err(Error::invalid(
@@ -1303,6 +1306,50 @@ fn validate_url(field: &str, value: &str) -> Result<(), Error> {
             format!("{field} must be an absolute http(s) URL (got {value:?})"),
         )),
     }
+}
+
+/// `true` for URLs that [`url::Url::parse`] certainly accepts as absolute `http(s)` URLs with a
+/// host, recognised without parsing: `http://` or `https://`, then a host of dot-separated
+/// letter-digit-hyphen labels (the last starting with a letter, so never an IP address; no
+/// `xn--`-style labels), then the end or `/`, `?` or `#` and anything (a path, query or fragment
+/// never fails to parse). Every other URL is parsed, so the rule stays exactly `Url::parse`'s.
+fn plainly_http_url(value: &str) -> bool {
+    let Some(rest) = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    if value.len() > 4096 {
+        return false;
+    }
+    let host_end = rest
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
+    let host = &rest[..host_end];
+    if host.is_empty() || host.len() > 253 {
+        return false;
+    }
+    let mut last_starts_with_letter = false;
+    for label in host.split('.') {
+        let bytes = label.as_bytes();
+        let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
+            return false;
+        };
+        if bytes.len() > 63
+            || !bytes
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+            || first == b'-'
+            || last == b'-'
+            || bytes.get(2..4) == Some(b"--")
+        {
+            return false;
+        }
+        last_starts_with_letter = first.is_ascii_alphabetic();
+    }
+    last_starts_with_letter
 }
 
 #[cfg(test)]
@@ -1345,6 +1392,77 @@ mod tests {
             .merchant_details(merchant)
             .order_item(OrderItem::new("i", "n", Decimal::from(5), 0));
         assert!(zero.validate().is_err());
+    }
+
+    /// What `validate_url` did before its shortcut.
+    fn parsed_http_url(value: &str) -> bool {
+        url::Url::parse(value).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
+    }
+
+    #[test]
+    fn the_url_shortcut_only_accepts_what_url_parse_accepts() {
+        let accepted = [
+            "https://checkout.portone.cloud/success.html",
+            "http://shop.example",
+            "https://a.example/ok",
+            "https://A-1.b2.Example?x=1#y",
+            "https://shop.example/p a t h/?q=\u{e9}&%zz#\u{1F600}",
+            "https://x.example#",
+            "https://x.example/\\..\\",
+        ];
+        for url in accepted {
+            assert!(plainly_http_url(url), "{url}");
+            assert!(parsed_http_url(url), "{url}");
+        }
+        // Left to the parser (some accepted by it, some not): the answer is the parser's.
+        let parsed = [
+            "/relative",
+            "https://a.example",
+            "HTTPS://a.example/",
+            "https://1.2.3.4/",
+            "https://999.1.1.1/",
+            "https://a.0x1f/",
+            "https://a.example:443/",
+            "https://a.example:99999/",
+            "https://user@a.example/",
+            "https://a..example/",
+            "https://a.example./",
+            "https://-a.example/",
+            "https://xn--nxasmq6b.example/",
+            "https://xn--a.example/",
+            "https://ex ample.com/",
+            "https://ex\tample.com/",
+            "https://exa%41mple.com/",
+            "https://b\u{fc}cher.example/",
+            "https:///a.example",
+            "https:a.example",
+            " https://a.example/",
+            "https://[::1]/",
+            "https://a_b.example/",
+            "ftp://a.example/",
+            "",
+        ];
+        for url in parsed.iter().chain(&accepted) {
+            let shortcut = plainly_http_url(url);
+            assert!(!shortcut || parsed_http_url(url), "{url}");
+            let via_validate = validate_url("f", url).is_ok();
+            assert_eq!(via_validate, parsed_http_url(url), "{url}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_url_shortcut_agrees_with_url_parse(
+            scheme in "(https?|HTTP|ftp)://",
+            host in "[a-zA-Z0-9.\\-]{0,20}|[a-z0-9.:@%_\\[\\] -]{0,12}",
+            tail in "([/?#][ -~\\t]{0,20})?",
+        ) {
+            let url = format!("{scheme}{host}{tail}");
+            if plainly_http_url(&url) {
+                proptest::prop_assert!(parsed_http_url(&url), "{}", url);
+            }
+            proptest::prop_assert_eq!(validate_url("f", &url).is_ok(), parsed_http_url(&url));
+        }
     }
 
     #[test]
