@@ -1505,7 +1505,12 @@ impl Client {
     /// Reads at most `max_response_bytes` of the body: a larger `Content-Length` is refused
     /// before reading, and reading stops at the first chunk past the limit (dropping the
     /// response closes the connection).
-    async fn read_body(&self, mut response: reqwest::Response) -> Result<Vec<u8>, Failure> {
+    ///
+    /// A body that arrives in one chunk (the usual case) is kept as received, without a copy.
+    async fn read_body(
+        &self,
+        mut response: reqwest::Response,
+    ) -> Result<impl AsRef<[u8]>, Failure> {
         let limit = self.inner.max_response_bytes;
         let status = response.status();
         let declared = response.content_length();
@@ -1513,12 +1518,26 @@ impl Client {
             return Err(Failure::TooLarge { status });
         }
         let capacity = declared.map_or(0, |len| usize::try_from(len).unwrap_or(limit).min(limit));
-        let mut body = Vec::with_capacity(capacity);
+        let mut body = ReadBody::Empty;
+        let mut len = 0;
         while let Some(chunk) = response.chunk().await.map_err(Failure::MaybeSent)? {
-            if chunk.len() > limit - body.len() {
+            if chunk.len() > limit - len {
                 return Err(Failure::TooLarge { status });
             }
-            body.extend_from_slice(&chunk);
+            len += chunk.len();
+            body = match body {
+                ReadBody::Empty => ReadBody::One(chunk),
+                ReadBody::One(first) => {
+                    let mut joined = Vec::with_capacity(capacity.max(len));
+                    joined.extend_from_slice(first.as_ref());
+                    joined.extend_from_slice(&chunk);
+                    ReadBody::Joined(joined)
+                }
+                ReadBody::Joined(mut joined) => {
+                    joined.extend_from_slice(&chunk);
+                    ReadBody::Joined(joined)
+                }
+            };
         }
         Ok(body)
     }
@@ -1535,12 +1554,13 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| decode::parse_retry_after(v, (self.inner.clock)()));
         let body = self.read_body(response).await?;
+        let body = body.as_ref();
         if tracing::enabled!(tracing::Level::TRACE) {
-            tracing::trace!(body = %scrub::scrub(&body), "response body");
+            tracing::trace!(body = %scrub::scrub(body), "response body");
         }
         decode::response::<T>(
             status,
-            &body,
+            body,
             call.request_id.as_ref(),
             retry_after,
             call.list,
@@ -1576,6 +1596,23 @@ impl Client {
             .filter(|lifetime| !lifetime.is_zero())
             .unwrap_or(crate::auth::DEFAULT_TOKEN_LIFETIME);
         Ok((token.secret().clone(), lifetime))
+    }
+}
+
+/// A response body as read: nothing, its only chunk (kept as received), or the chunks joined.
+enum ReadBody<B> {
+    Empty,
+    One(B),
+    Joined(Vec<u8>),
+}
+
+impl<B: AsRef<[u8]>> AsRef<[u8]> for ReadBody<B> {
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            Self::Empty => &[],
+            Self::One(chunk) => chunk.as_ref(),
+            Self::Joined(joined) => joined,
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 //! fractional digits or the Go zero time `0001-01-01T00:00:00Z` for "not set". These helpers
 //! accept every documented form and turn the "not set" forms into `None`.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -110,6 +111,14 @@ where
             Ok(None)
         } else {
             self.0.visit_str(v).map(Some)
+        }
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        if v.trim().is_empty() {
+            Ok(None)
+        } else {
+            self.0.visit_borrowed_str(v).map(Some)
         }
     }
 }
@@ -234,6 +243,48 @@ pub(crate) fn opt_string<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<String>, D::Error> {
     deserializer.deserialize_any(OptVisitor(StringVisitor))
+}
+
+/// [`StringVisitor`] that borrows the text from the input when it can.
+struct CowVisitor;
+
+impl<'de> Visitor<'de> for CowVisitor {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        StringVisitor.expecting(f)
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        StringVisitor.visit_str(v).map(Cow::Owned)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        StringVisitor.visit_u64(v).map(Cow::Owned)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        StringVisitor.visit_i64(v).map(Cow::Owned)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        StringVisitor.visit_f64(v).map(Cow::Owned)
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        StringVisitor.visit_bool(v).map(Cow::Owned)
+    }
+}
+
+/// [`opt_string`], borrowing the text from the input when it has no escapes.
+pub(crate) fn opt_str<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Cow<'de, str>>, D::Error> {
+    deserializer.deserialize_any(OptVisitor(CowVisitor))
 }
 
 /// An optional wire enum (any type parsed infallibly from a string); `null` and `""` become

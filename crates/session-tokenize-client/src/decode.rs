@@ -110,7 +110,7 @@ pub(crate) fn standalone<T: DeserializeOwned>(
 fn envelope<T: DeserializeOwned>(
     status: StatusCode,
     body: &[u8],
-) -> Result<Envelope<T>, Rejection> {
+) -> Result<Envelope<'_, T>, Rejection> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(Rejection::Decode {
             path: String::new(),
@@ -146,15 +146,15 @@ fn envelope_error<T: DeserializeOwned>(
     plain: serde_json::Error,
 ) -> Rejection {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let (path, error) = match serde_path_to_error::deserialize::<_, Envelope<T>>(&mut deserializer)
-    {
-        Err(e) => {
-            let path = e.path().to_string();
-            (path, e.into_inner())
-        }
-        // Unreachable (the same bytes decode the same way); keep the first error.
-        Ok(_) => (String::new(), plain),
-    };
+    let (path, error) =
+        match serde_path_to_error::deserialize::<_, Envelope<'_, T>>(&mut deserializer) {
+            Err(e) => {
+                let path = e.path().to_string();
+                (path, e.into_inner())
+            }
+            // Unreachable (the same bytes decode the same way); keep the first error.
+            Ok(_) => (String::new(), plain),
+        };
     let message = scrub::mask_text(&error.to_string());
     Rejection::Decode {
         path: crate::de::error_path(&path, &message),
@@ -172,7 +172,7 @@ pub(crate) fn provider_error(
     request_id: Option<RequestId>,
     retry_after: Option<Duration>,
 ) -> ProviderError {
-    let envelope = serde_json::from_slice::<Envelope<serde::de::IgnoredAny>>(body).ok();
+    let envelope = serde_json::from_slice::<Envelope<'_, serde::de::IgnoredAny>>(body).ok();
     let (code, message, error) = match envelope {
         Some(e) => (e.code, e.message, e.error),
         None => (None, None, None),

@@ -353,12 +353,13 @@ wire_enum! {
 
 /// The `{code, message, data, error, pagination}` envelope of every Pivot response.
 #[derive(Debug, Deserialize)]
+/// `code` and `message` are borrowed from the body when they can be.
 #[serde(bound(deserialize = "T: Deserialize<'de>"))]
-pub(crate) struct Envelope<T> {
-    #[serde(default, deserialize_with = "crate::de::opt_string")]
-    pub(crate) code: Option<String>,
-    #[serde(default, deserialize_with = "crate::de::opt_string")]
-    pub(crate) message: Option<String>,
+pub(crate) struct Envelope<'a, T> {
+    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
+    pub(crate) code: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
+    pub(crate) message: Option<std::borrow::Cow<'a, str>>,
     #[serde(default = "Option::default")]
     pub(crate) data: Option<T>,
     #[serde(default)]
