@@ -1866,6 +1866,188 @@ mod tests {
 
     use super::*;
 
+    use crate::model::card::CardToken;
+    use crate::model::checkout::{
+        Address, BillingDetails, CheckoutRequest, CustomerDetails, MerchantDetails, OrderItem,
+        PaymentRequest, RedirectUrls, RouteRank, RoutingParams, ShippingDetails, Source,
+        TokenParams, TransactionType,
+    };
+    use rust_decimal::Decimal;
+
+    fn full_checkout() -> CheckoutRequest {
+        let mut details = serde_json::Map::new();
+        details.insert("size".into(), serde_json::json!("L \"large\""));
+        CheckoutRequest::new(
+            "order-\u{e9}\"1",
+            Decimal::new(2950, 2),
+            "USD",
+            "US",
+            MerchantDetails::new("Shop")
+                .logo("https://shop.example/logo.png")
+                .back_url("https://shop.example")
+                .promo_code("P")
+                .promo_discount(Decimal::new(50, 2))
+                .shipping_charges(Decimal::new(500, 2))
+                .tax_amount(Decimal::new(100, 2)),
+            RedirectUrls::new("https://shop.example/ok", "https://shop.example/ko"),
+        )
+        .pending_url("https://shop.example/pending")
+        .description("desc")
+        .billing_details(
+            BillingDetails::new()
+                .name("N")
+                .surname("S")
+                .email("e@example.com")
+                .phone("+6512345678")
+                .address(
+                    Address::new()
+                        .city("C")
+                        .country_code("SG")
+                        .line_1("L1")
+                        .postal_code("1"),
+                ),
+        )
+        .shipping_details(
+            ShippingDetails::new()
+                .name("SN")
+                .address(Address::new().state("ST")),
+        )
+        .order_item(
+            OrderItem::new("i1", "Item", Decimal::new(1200, 2), 2)
+                .image("https://shop.example/i.png")
+                .additional_details(details),
+        )
+        .transaction_type(TransactionType::Preauth)
+        .routing(RoutingParams::failover_ranked(vec![RouteRank {
+            channel_key: "STRIPE".into(),
+            method_key: "STRIPE_CARD".into(),
+            rank: 1,
+        }]))
+        .source(Source::Mobile)
+        .user_configured_field(1, "u1")
+        .user_configured_field(5, "u5")
+        .expiry_hours(24)
+        .mobile_redirect_url("portone://checkout")
+        .customer_details(
+            CustomerDetails::new()
+                .name("CN")
+                .email_address("c@example.com"),
+        )
+        .show_shipping_details(true)
+        .show_back_button(false)
+        .show_items(true)
+        .default_guest_checkout(true)
+        .checkout_embed(false)
+        .notify_by_email(true)
+        .notify_by_phone(false)
+        .custom_webhook_url("https://shop.example/hook")
+    }
+
+    fn full_payment() -> PaymentRequest {
+        PaymentRequest::new(
+            "order-2",
+            Decimal::new(1999, 2),
+            "USD",
+            "STRIPE",
+            "STRIPE_CARD",
+            "Two tickets",
+            RedirectUrls::new("https://shop.example/ok", "https://shop.example/ko"),
+        )
+        .pending_url("https://shop.example/pending")
+        .routing(RoutingParams::failover("Route_1"))
+        .user_configured_field(3, "u3")
+        .merchant_details(MerchantDetails::new("Shop"))
+        .token_params(
+            TokenParams::new(CardToken::new("tok_123"))
+                .partial_card_number("424242******4242")
+                .expiry("12", "2030")
+                .card_type("visa")
+                .save_card(true)
+                .channel_token(false),
+        )
+        .redirect_url("portone://x")
+        .country_code("SG")
+        .response_type("redirect_url_only")
+        .override_auto_redirect(true)
+    }
+
+    fn minimal_checkout() -> CheckoutRequest {
+        CheckoutRequest::new(
+            "o",
+            Decimal::new(5, 0),
+            "USD",
+            "US",
+            MerchantDetails::new("m"),
+            RedirectUrls::new("https://a.example/ok", "https://a.example/ko"),
+        )
+    }
+
+    fn minimal_payment() -> PaymentRequest {
+        PaymentRequest::new(
+            "o",
+            Decimal::new(5, 0),
+            "USD",
+            "C",
+            "M",
+            "d",
+            RedirectUrls::new("https://a.example/ok", "https://a.example/ko"),
+        )
+    }
+
+    fn client(whitelisted: bool) -> Client {
+        Client::builder(Credentials::new(
+            "PORTONE_KEY",
+            SecretString::from("PORTONE_SECRET"),
+        ))
+        .environment(Environment::Live)
+        .whitelisted(whitelisted)
+        .clock(|| UNIX_EPOCH + Duration::from_secs(1_724_302_051))
+        .build()
+        .expect("client")
+    }
+
+    fn bodies() -> Vec<String> {
+        let mut out = Vec::new();
+        for whitelisted in [false, true] {
+            let client = client(whitelisted);
+            for checkout in [full_checkout(), minimal_checkout()] {
+                let call = client.create_payment_link_call(&checkout).expect("call");
+                out.push(String::from_utf8(call.body.expect("body")).expect("utf-8"));
+            }
+            for payment in [full_payment(), minimal_payment()] {
+                let call = client.initiate_payment_call(&payment).expect("call");
+                out.push(String::from_utf8(call.body.expect("body")).expect("utf-8"));
+            }
+        }
+        out.push(serde_json::to_string(&full_checkout()).expect("json"));
+        out.push(serde_json::to_string(&full_payment()).expect("json"));
+        out.push(serde_json::to_string(&minimal_checkout()).expect("json"));
+        out
+    }
+
+    /// The bodies as the derived `Serialize` with `#[serde(flatten)]` wrote them, byte for byte.
+    #[test]
+    fn payment_bodies_are_serialized_as_before() {
+        let expected = [
+            r##"{"portone_key":"PORTONE_KEY","merchant_order_id":"order-é\"1","amount":29.5,"currency":"USD","success_url":"https://shop.example/ok","failure_url":"https://shop.example/ko","pending_url":"https://shop.example/pending","description":"desc","merchant_details":{"name":"Shop","logo":"https://shop.example/logo.png","back_url":"https://shop.example","promo_code":"P","promo_discount":0.5,"shipping_charges":5,"tax_amount":1},"billing_details":{"billing_name":"N","billing_surname":"S","billing_email":"e@example.com","billing_phone":"+6512345678","billing_address":{"city":"C","country_code":"SG","line_1":"L1","postal_code":"1"}},"shipping_details":{"shipping_name":"SN","shipping_address":{"state":"ST"}},"order_details":[{"id":"i1","name":"Item","price":12,"quantity":2,"image":"https://shop.example/i.png","additional_details":{"size":"L \"large\""}}],"transaction_type":"PREAUTH","routing_enabled":true,"routing_params":{"type":"failover","data":[{"channel_key":"STRIPE","method_key":"STRIPE_CARD","rank":1}]},"source":"mobile","user_configured_field1":"u1","user_configured_field5":"u5","country_code":"US","expiry_hours":24,"mobile_redirect_url":"portone://checkout","customer_details":{"name":"CN","email_address":"c@example.com"},"show_shipping_details":true,"show_back_button":false,"show_items":true,"default_guest_checkout":true,"is_checkout_embed":false,"notify_by_email":true,"notify_by_phone":false,"custom_txn_webhook_urls":["https://shop.example/hook"],"signature_hash":"CJGrXvyjPFcL6e4BlmDssHHalhiChmmRrIBUMC4DVgg=","environment":"live"}"##,
+            r##"{"portone_key":"PORTONE_KEY","merchant_order_id":"o","amount":5,"currency":"USD","success_url":"https://a.example/ok","failure_url":"https://a.example/ko","merchant_details":{"name":"m","promo_discount":0,"shipping_charges":0},"source":"api","country_code":"US","signature_hash":"vp2wn9RtSdFjXY4lsQxB4oIBWb7ZXzdRuh58kHjluto=","environment":"live"}"##,
+            r##"{"key":"PORTONE_KEY","merchant_order_id":"order-2","amount":19.99,"currency":"USD","success_url":"https://shop.example/ok","failure_url":"https://shop.example/ko","pending_url":"https://shop.example/pending","description":"Two tickets","merchant_details":{"name":"Shop","promo_discount":0,"shipping_charges":0},"routing_enabled":true,"routing_params":{"type":"failover","routing_ref":"Route_1"},"source":"api","user_configured_field3":"u3","pmt_channel":"STRIPE","pmt_method":"STRIPE_CARD","token_params":{"token":"tok_123","partial_card_number":"424242******4242","expiry_month":"12","expiry_year":"2030","type":"visa","save_card":true,"is_channel_token":false},"redirect_url":"portone://x","country_code":"SG","response_type":"redirect_url_only","override_auto_redirect":true,"signature_hash":"rTRhFHjAf6nL4mkLc85xFo36o/JkZn8U80JlGFdnBUc=","environment":"live"}"##,
+            r##"{"key":"PORTONE_KEY","merchant_order_id":"o","amount":5,"currency":"USD","success_url":"https://a.example/ok","failure_url":"https://a.example/ko","description":"d","source":"api","pmt_channel":"C","pmt_method":"M","signature_hash":"vp2wn9RtSdFjXY4lsQxB4oIBWb7ZXzdRuh58kHjluto=","environment":"live"}"##,
+            r##"{"portone_key":"PORTONE_KEY","merchant_order_id":"order-é\"1","amount":29.5,"currency":"USD","success_url":"https://shop.example/ok","failure_url":"https://shop.example/ko","pending_url":"https://shop.example/pending","description":"desc","merchant_details":{"name":"Shop","logo":"https://shop.example/logo.png","back_url":"https://shop.example","promo_code":"P","promo_discount":0.5,"shipping_charges":5,"tax_amount":1},"billing_details":{"billing_name":"N","billing_surname":"S","billing_email":"e@example.com","billing_phone":"+6512345678","billing_address":{"city":"C","country_code":"SG","line_1":"L1","postal_code":"1"}},"shipping_details":{"shipping_name":"SN","shipping_address":{"state":"ST"}},"order_details":[{"id":"i1","name":"Item","price":12,"quantity":2,"image":"https://shop.example/i.png","additional_details":{"size":"L \"large\""}}],"transaction_type":"PREAUTH","routing_enabled":true,"routing_params":{"type":"failover","data":[{"channel_key":"STRIPE","method_key":"STRIPE_CARD","rank":1}]},"source":"mobile","user_configured_field1":"u1","user_configured_field5":"u5","country_code":"US","expiry_hours":24,"mobile_redirect_url":"portone://checkout","customer_details":{"name":"CN","email_address":"c@example.com"},"show_shipping_details":true,"show_back_button":false,"show_items":true,"default_guest_checkout":true,"is_checkout_embed":false,"notify_by_email":true,"notify_by_phone":false,"custom_txn_webhook_urls":["https://shop.example/hook"],"environment":"live"}"##,
+            r##"{"portone_key":"PORTONE_KEY","merchant_order_id":"o","amount":5,"currency":"USD","success_url":"https://a.example/ok","failure_url":"https://a.example/ko","merchant_details":{"name":"m","promo_discount":0,"shipping_charges":0},"source":"api","country_code":"US","environment":"live"}"##,
+            r##"{"key":"PORTONE_KEY","merchant_order_id":"order-2","amount":19.99,"currency":"USD","success_url":"https://shop.example/ok","failure_url":"https://shop.example/ko","pending_url":"https://shop.example/pending","description":"Two tickets","merchant_details":{"name":"Shop","promo_discount":0,"shipping_charges":0},"routing_enabled":true,"routing_params":{"type":"failover","routing_ref":"Route_1"},"source":"api","user_configured_field3":"u3","pmt_channel":"STRIPE","pmt_method":"STRIPE_CARD","token_params":{"token":"tok_123","partial_card_number":"424242******4242","expiry_month":"12","expiry_year":"2030","type":"visa","save_card":true,"is_channel_token":false},"redirect_url":"portone://x","country_code":"SG","response_type":"redirect_url_only","override_auto_redirect":true,"environment":"live"}"##,
+            r##"{"key":"PORTONE_KEY","merchant_order_id":"o","amount":5,"currency":"USD","success_url":"https://a.example/ok","failure_url":"https://a.example/ko","description":"d","source":"api","pmt_channel":"C","pmt_method":"M","environment":"live"}"##,
+            r##"{"merchant_order_id":"order-é\"1","amount":29.5,"currency":"USD","success_url":"https://shop.example/ok","failure_url":"https://shop.example/ko","pending_url":"https://shop.example/pending","description":"desc","merchant_details":{"name":"Shop","logo":"https://shop.example/logo.png","back_url":"https://shop.example","promo_code":"P","promo_discount":0.5,"shipping_charges":5,"tax_amount":1},"billing_details":{"billing_name":"N","billing_surname":"S","billing_email":"e@example.com","billing_phone":"+6512345678","billing_address":{"city":"C","country_code":"SG","line_1":"L1","postal_code":"1"}},"shipping_details":{"shipping_name":"SN","shipping_address":{"state":"ST"}},"order_details":[{"id":"i1","name":"Item","price":12,"quantity":2,"image":"https://shop.example/i.png","additional_details":{"size":"L \"large\""}}],"transaction_type":"PREAUTH","routing_enabled":true,"routing_params":{"type":"failover","data":[{"channel_key":"STRIPE","method_key":"STRIPE_CARD","rank":1}]},"source":"mobile","user_configured_field1":"u1","user_configured_field5":"u5","country_code":"US","expiry_hours":24,"mobile_redirect_url":"portone://checkout","customer_details":{"name":"CN","email_address":"c@example.com"},"show_shipping_details":true,"show_back_button":false,"show_items":true,"default_guest_checkout":true,"is_checkout_embed":false,"notify_by_email":true,"notify_by_phone":false,"custom_txn_webhook_urls":["https://shop.example/hook"]}"##,
+            r##"{"merchant_order_id":"order-2","amount":19.99,"currency":"USD","success_url":"https://shop.example/ok","failure_url":"https://shop.example/ko","pending_url":"https://shop.example/pending","description":"Two tickets","merchant_details":{"name":"Shop","promo_discount":0,"shipping_charges":0},"routing_enabled":true,"routing_params":{"type":"failover","routing_ref":"Route_1"},"source":"api","user_configured_field3":"u3","pmt_channel":"STRIPE","pmt_method":"STRIPE_CARD","token_params":{"token":"tok_123","partial_card_number":"424242******4242","expiry_month":"12","expiry_year":"2030","type":"visa","save_card":true,"is_channel_token":false},"redirect_url":"portone://x","country_code":"SG","response_type":"redirect_url_only","override_auto_redirect":true}"##,
+            r##"{"merchant_order_id":"o","amount":5,"currency":"USD","success_url":"https://a.example/ok","failure_url":"https://a.example/ko","merchant_details":{"name":"m","promo_discount":0,"shipping_charges":0},"source":"api","country_code":"US"}"##,
+        ];
+        let bodies = bodies();
+        assert_eq!(bodies.len(), expected.len());
+        for (body, expected) in bodies.iter().zip(expected) {
+            assert_eq!(body, expected);
+        }
+    }
+
     #[test]
     fn the_cached_jwt_is_the_one_minted_now() {
         static NOW: AtomicU64 = AtomicU64::new(1_724_302_051_000);
