@@ -274,19 +274,8 @@ pub fn parse(body: &[u8]) -> Result<Notification, Error> {
     };
     crate::de::check_depth(body)
         .map_err(|offset| fail(".".to_owned(), crate::de::too_deep_message(offset)))?;
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let notification = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        let path = match e.path().to_string() {
-            p if p == "?" => ".".to_owned(),
-            p => p,
-        };
-        fail(path, e.inner().to_string())
-    })?;
     // Nothing but whitespace may follow the notification.
-    deserializer
-        .end()
-        .map_err(|e| fail(".".to_owned(), e.to_string()))?;
-    Ok(notification)
+    crate::de::from_slice_with_path(body).map_err(|(path, message)| fail(path, message))
 }
 
 /// The answer that acknowledges a notification: HTTP 200 with the body `OK`. Send it only
