@@ -5,10 +5,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use backon::{ExponentialBuilder, Retryable};
-use http::{HeaderValue, Method, StatusCode};
+use http::header::{ACCEPT, AUTHORIZATION, DATE, HeaderName, USER_AGENT};
+use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use tracing::Instrument;
 use url::Url;
 
@@ -22,7 +22,7 @@ use crate::model::{
     UpdateScheduleRequest, VoidRequest,
 };
 use crate::operation::Operation;
-use crate::response::{self, Context};
+use crate::response::{self, Context, Decodable};
 use crate::{scrub, validate};
 
 const _: () = {
@@ -178,7 +178,7 @@ impl ClientBuilder {
             user_agent.push(' ');
             user_agent.push_str(suffix.trim());
         }
-        HeaderValue::from_str(&user_agent)
+        let user_agent = HeaderValue::try_from(user_agent)
             .map_err(|_| Error::Config("user agent: not a valid header value".to_owned()))?;
         let authorization = self.credentials.authorization();
         HeaderValue::from_str(authorization.expose_secret())
@@ -229,7 +229,8 @@ struct Inner {
     retry_max_delay: Duration,
     max_retry_after: Duration,
     max_response_bytes: usize,
-    user_agent: String,
+    /// The `User-Agent` header, built once.
+    user_agent: HeaderValue,
 }
 
 /// A client of the Cardflo Transaction API for one connector. Cheap to clone, `Send + Sync`.
@@ -270,33 +271,41 @@ impl fmt::Debug for Client {
     }
 }
 
-/// One call: the operation, its path below the base URL, and its serialized body.
+/// One call: the operation, its URL (built once per call), and its serialized body.
 struct Call<'a> {
     operation: Operation,
-    segments: Vec<&'a str>,
+    url: Url,
     body: Vec<u8>,
     merchant_transaction_id: Option<&'a str>,
 }
 
-impl<'a> Call<'a> {
-    fn new(operation: Operation, segments: Vec<&'a str>, body: Vec<u8>) -> Self {
+impl Call<'_> {
+    fn new(operation: Operation, url: Url, body: Vec<u8>) -> Self {
         Self {
             operation,
-            segments,
+            url,
             body,
             merchant_transaction_id: None,
         }
     }
-
-    fn context(&self) -> Context<'a> {
-        Context::new(self.operation, self.merchant_transaction_id)
-    }
 }
 
-/// A successful answer's status and body.
+/// An answer that was read completely: its status, `Retry-After` and body.
 struct Answer {
     status: StatusCode,
+    retry_after: Option<Duration>,
     body: Vec<u8>,
+}
+
+const X_DATE: HeaderName = HeaderName::from_static("x-date");
+const X_SIGNATURE: HeaderName = HeaderName::from_static("x-signature");
+
+/// The error of a request that `http` cannot represent (for example a URL that is too long).
+fn unrepresentable(operation: Operation) -> Error {
+    Error::invalid_request(
+        operation.name(),
+        "the URL or a header cannot be represented in an HTTP request",
+    )
 }
 
 impl Client {
@@ -424,7 +433,7 @@ impl Client {
         &self,
         request: &DebitRequest,
     ) -> Result<http::Request<Vec<u8>>, Error> {
-        self.prepare(&self.transaction_call(request)?)
+        self.prepare(self.transaction_call(request)?)
     }
 
     /// Preauthorize: reserves the amount; capture or void it later. Never retried.
@@ -462,7 +471,7 @@ impl Client {
         &self,
         request: &PreauthorizeRequest,
     ) -> Result<http::Request<Vec<u8>>, Error> {
-        self.prepare(&self.transaction_call(request)?)
+        self.prepare(self.transaction_call(request)?)
     }
 
     /// Capture: completes a preauthorization, fully or partially. Never retried.
@@ -494,7 +503,7 @@ impl Client {
         &self,
         request: &CaptureRequest,
     ) -> Result<http::Request<Vec<u8>>, Error> {
-        self.prepare(&self.transaction_call(request)?)
+        self.prepare(self.transaction_call(request)?)
     }
 
     /// Void: cancels a preauthorization. Never retried.
@@ -524,7 +533,7 @@ impl Client {
         &self,
         request: &VoidRequest,
     ) -> Result<http::Request<Vec<u8>>, Error> {
-        self.prepare(&self.transaction_call(request)?)
+        self.prepare(self.transaction_call(request)?)
     }
 
     /// Register: stores the customer's payment instrument for later transactions. Never retried.
@@ -556,7 +565,7 @@ impl Client {
         &self,
         request: &RegisterRequest,
     ) -> Result<http::Request<Vec<u8>>, Error> {
-        self.prepare(&self.transaction_call(request)?)
+        self.prepare(self.transaction_call(request)?)
     }
 
     /// Deregister: deletes a stored payment instrument. Never retried.
@@ -591,7 +600,7 @@ impl Client {
         &self,
         request: &DeregisterRequest,
     ) -> Result<http::Request<Vec<u8>>, Error> {
-        self.prepare(&self.transaction_call(request)?)
+        self.prepare(self.transaction_call(request)?)
     }
 
     /// Refund: returns money of a debit or capture, fully or partially. Never retried.
@@ -624,7 +633,7 @@ impl Client {
         &self,
         request: &RefundRequest,
     ) -> Result<http::Request<Vec<u8>>, Error> {
-        self.prepare(&self.transaction_call(request)?)
+        self.prepare(self.transaction_call(request)?)
     }
 
     /// Payout: credits the customer. Never retried.
@@ -657,7 +666,7 @@ impl Client {
         &self,
         request: &PayoutRequest,
     ) -> Result<http::Request<Vec<u8>>, Error> {
-        self.prepare(&self.transaction_call(request)?)
+        self.prepare(self.transaction_call(request)?)
     }
 
     /// Incremental authorization: increases the amount of a preauthorization. Never retried.
@@ -702,7 +711,7 @@ impl Client {
         &self,
         request: &IncrementalAuthorizationRequest,
     ) -> Result<http::Request<Vec<u8>>, Error> {
-        self.prepare(&self.transaction_call(request)?)
+        self.prepare(self.transaction_call(request)?)
     }
 
     /// The status of a transaction by the gateway's `uuid`. Retried on connection errors, 429
@@ -736,7 +745,7 @@ impl Client {
         &self,
         uuid: &str,
     ) -> Result<http::Request<Vec<u8>>, Error> {
-        self.prepare(&self.status_by_uuid_call(uuid)?)
+        self.prepare(self.status_by_uuid_call(uuid)?)
     }
 
     /// The status of a transaction by your `merchantTransactionId`. Retried like
@@ -775,7 +784,7 @@ impl Client {
         &self,
         merchant_transaction_id: &str,
     ) -> Result<http::Request<Vec<u8>>, Error> {
-        self.prepare(&self.status_by_merchant_transaction_id_call(merchant_transaction_id)?)
+        self.prepare(self.status_by_merchant_transaction_id_call(merchant_transaction_id)?)
     }
 
     /// Resolves an ambiguous payment call ([`Error::may_have_been_processed`]): looks the
@@ -856,7 +865,7 @@ impl Client {
         &self,
         request: &StartScheduleRequest,
     ) -> Result<http::Request<Vec<u8>>, Error> {
-        self.prepare(&self.start_schedule_call(request)?)
+        self.prepare(self.start_schedule_call(request)?)
     }
 
     /// Updates a schedule (only the fields set). Never retried.
@@ -894,7 +903,7 @@ impl Client {
         schedule_id: &str,
         request: &UpdateScheduleRequest,
     ) -> Result<http::Request<Vec<u8>>, Error> {
-        self.prepare(&self.update_schedule_call(schedule_id, request)?)
+        self.prepare(self.update_schedule_call(schedule_id, request)?)
     }
 
     /// Reads a schedule. Retried on connection errors, 429 and 5xx.
@@ -926,7 +935,7 @@ impl Client {
         &self,
         schedule_id: &str,
     ) -> Result<http::Request<Vec<u8>>, Error> {
-        self.prepare(&self.schedule_action_call(Operation::GetSchedule, schedule_id)?)
+        self.prepare(self.schedule_action_call(Operation::GetSchedule, schedule_id)?)
     }
 
     /// Pauses a schedule. Never retried.
@@ -958,7 +967,7 @@ impl Client {
         &self,
         schedule_id: &str,
     ) -> Result<http::Request<Vec<u8>>, Error> {
-        self.prepare(&self.schedule_action_call(Operation::PauseSchedule, schedule_id)?)
+        self.prepare(self.schedule_action_call(Operation::PauseSchedule, schedule_id)?)
     }
 
     /// Continues a paused schedule. Never retried.
@@ -996,7 +1005,7 @@ impl Client {
         schedule_id: &str,
         request: &ContinueScheduleRequest,
     ) -> Result<http::Request<Vec<u8>>, Error> {
-        self.prepare(&self.continue_schedule_call(schedule_id, request)?)
+        self.prepare(self.continue_schedule_call(schedule_id, request)?)
     }
 
     /// Cancels a schedule. Never retried.
@@ -1027,7 +1036,7 @@ impl Client {
         &self,
         schedule_id: &str,
     ) -> Result<http::Request<Vec<u8>>, Error> {
-        self.prepare(&self.schedule_action_call(Operation::CancelSchedule, schedule_id)?)
+        self.prepare(self.schedule_action_call(Operation::CancelSchedule, schedule_id)?)
     }
 
     /// An adapter's option list (e.g. the bank list of an online-banking method). Read-only,
@@ -1067,7 +1076,7 @@ impl Client {
         options_name: &str,
         request: &OptionsRequest,
     ) -> Result<http::Request<Vec<u8>>, Error> {
-        self.prepare(&self.options_call(options_name, request)?)
+        self.prepare(self.options_call(options_name, request)?)
     }
 
     fn transaction_call<'a, R: TransactionRequest>(
@@ -1078,7 +1087,7 @@ impl Client {
         let path = R::OPERATION.transaction_path().unwrap_or_default();
         Ok(Call {
             operation: R::OPERATION,
-            segments: vec!["transaction", self.api_key(), path],
+            url: self.url(&["transaction", self.api_key(), path]),
             body: serialize(request)?,
             merchant_transaction_id: Some(request.merchant_transaction_id()),
         })
@@ -1088,7 +1097,7 @@ impl Client {
         validate::length("uuid", uuid, 1, 255)?;
         Ok(Call::new(
             Operation::StatusByUuid,
-            vec!["status", self.api_key(), "getByUuid", uuid],
+            self.url(&["status", self.api_key(), "getByUuid", uuid]),
             Vec::new(),
         ))
     }
@@ -1100,12 +1109,12 @@ impl Client {
         validate::length("merchantTransactionId", merchant_transaction_id, 1, 50)?;
         Ok(Call::new(
             Operation::StatusByMerchantTransactionId,
-            vec![
+            self.url(&[
                 "status",
                 self.api_key(),
                 "getByMerchantTransactionId",
                 merchant_transaction_id,
-            ],
+            ]),
             Vec::new(),
         ))
     }
@@ -1114,7 +1123,7 @@ impl Client {
         request.validate()?;
         Ok(Call::new(
             Operation::StartSchedule,
-            vec!["schedule", self.api_key(), "start"],
+            self.url(&["schedule", self.api_key(), "start"]),
             serialize(request)?,
         ))
     }
@@ -1128,7 +1137,7 @@ impl Client {
         request.validate()?;
         Ok(Call::new(
             Operation::UpdateSchedule,
-            vec!["schedule", self.api_key(), schedule_id, "update"],
+            self.url(&["schedule", self.api_key(), schedule_id, "update"]),
             serialize(request)?,
         ))
     }
@@ -1142,7 +1151,7 @@ impl Client {
         request.validate()?;
         Ok(Call::new(
             Operation::ContinueSchedule,
-            vec!["schedule", self.api_key(), schedule_id, "continue"],
+            self.url(&["schedule", self.api_key(), schedule_id, "continue"]),
             serialize(request)?,
         ))
     }
@@ -1161,7 +1170,7 @@ impl Client {
         };
         Ok(Call::new(
             operation,
-            vec!["schedule", self.api_key(), schedule_id, action],
+            self.url(&["schedule", self.api_key(), schedule_id, action]),
             Vec::new(),
         ))
     }
@@ -1175,46 +1184,70 @@ impl Client {
         request.validate()?;
         Ok(Call::new(
             Operation::Options,
-            vec!["options", self.api_key(), options_name],
+            self.url(&["options", self.api_key(), options_name]),
             serialize(request)?,
         ))
     }
 
-    /// The request of a call as it would be sent now.
-    fn prepare(&self, call: &Call<'_>) -> Result<http::Request<Vec<u8>>, Error> {
-        let (_, request) = self.build_request(call, (self.inner.clock)())?;
+    /// The request of a call as it would be sent now: what [`attempt`](Self::attempt) sends.
+    fn prepare(&self, call: Call<'_>) -> Result<http::Request<Vec<u8>>, Error> {
+        let headers =
+            self.signed_headers(call.operation, &call.url, &call.body, (self.inner.clock)())?;
+        let uri =
+            http::Uri::try_from(call.url.as_str()).map_err(|_| unrepresentable(call.operation))?;
+        let mut request = http::Request::new(call.body);
+        *request.method_mut() = call.operation.method();
+        *request.uri_mut() = uri;
+        *request.headers_mut() = headers;
         Ok(request)
     }
 
     /// Sends a call: state-changing calls once, read-only calls with retries on connection
     /// errors, 429 and 5xx. Then decodes the answer.
-    async fn execute<T: DeserializeOwned>(&self, call: Call<'_>) -> Result<T, Error> {
+    async fn execute<T: Decodable>(&self, call: Call<'_>) -> Result<T, Error> {
         let operation = call.operation.name();
         let span = tracing::info_span!(
             "cardflo",
             operation,
             merchant_transaction_id = call.merchant_transaction_id.unwrap_or_default()
         );
-        async {
-            let answer = if call.operation.is_read_only() {
-                self.attempt_with_retries(&call).await?
+        async move {
+            let context = Context::new(call.operation, call.merchant_transaction_id);
+            // The request without its per-attempt headers. Its body is the serialized bytes,
+            // moved (not copied) into a shared buffer that every attempt reuses.
+            let mut request = reqwest::Request::new(call.operation.method(), call.url);
+            if request.method() != Method::GET {
+                *request.body_mut() = Some(call.body.into());
+            }
+            if call.operation.is_read_only() {
+                let answer = self.attempt_with_retries(&context, &request).await?;
+                response::decode(&context, answer.status, &answer.body)
             } else {
-                self.attempt(&call).await?
-            };
-            response::decode(&call.context(), answer.status, &answer.body)
+                let answer = self.attempt(&context, request).await?;
+                response::classify_and_decode(
+                    &context,
+                    answer.status,
+                    answer.retry_after,
+                    &answer.body,
+                )
+            }
         }
         .instrument(span)
         .await
     }
 
-    async fn attempt_with_retries(&self, call: &Call<'_>) -> Result<Answer, Error> {
+    async fn attempt_with_retries(
+        &self,
+        context: &Context<'_>,
+        request: &reqwest::Request,
+    ) -> Result<Answer, Error> {
         let max_retry_after = self.inner.max_retry_after;
         let backoff = ExponentialBuilder::default()
             .with_min_delay(self.inner.retry_min_delay)
             .with_max_delay(self.inner.retry_max_delay)
             .with_max_times(usize::try_from(self.inner.max_retries).unwrap_or(usize::MAX))
             .with_jitter();
-        (|| self.attempt(call))
+        (|| self.attempt_classified(context, request))
             .retry(backoff)
             .sleep(tokio::time::sleep)
             .when(Error::is_retryable)
@@ -1232,6 +1265,22 @@ impl Client {
             .await
     }
 
+    /// One attempt of a retried call: a copy of `request` (sharing its body) is sent, and the
+    /// answer classified, so that 429 and 5xx answers can be retried.
+    async fn attempt_classified(
+        &self,
+        context: &Context<'_>,
+        request: &reqwest::Request,
+    ) -> Result<Answer, Error> {
+        // Never fails: the body is always a buffer, which is shared, not streamed.
+        let request = request
+            .try_clone()
+            .ok_or_else(|| unrepresentable(context.operation))?;
+        let answer = self.attempt(context, request).await?;
+        response::classify(context, answer.status, answer.retry_after, &answer.body)?;
+        Ok(answer)
+    }
+
     fn url(&self, segments: &[&str]) -> Url {
         let mut url = self.inner.base_url.clone();
         if let Ok(mut path) = url.path_segments_mut() {
@@ -1241,96 +1290,105 @@ impl Client {
         url
     }
 
-    /// Builds the exact request of a call at `now`: URL, headers (signed), body. Both
-    /// [`prepare`](Self::prepare) and [`attempt`](Self::attempt) use it.
-    fn build_request(
+    /// The headers of a request at `now`, signed. Both [`prepare`](Self::prepare) and
+    /// [`attempt`](Self::attempt) use them.
+    fn signed_headers(
         &self,
-        call: &Call<'_>,
+        operation: Operation,
+        url: &Url,
+        body: &[u8],
         now: SystemTime,
-    ) -> Result<(Url, http::Request<Vec<u8>>), Error> {
-        let method = call.operation.method();
-        let url = self.url(&call.segments);
-        let request_uri = payments_signing::ixopay::request_uri(url.as_str());
+    ) -> Result<HeaderMap, Error> {
         let date = payments_signing::http::format_http_date(now);
-        let signature = self
-            .connector
-            .sign(method.as_str(), &call.body, &date, &request_uri);
+        let signature = if self.connector.is_signed() {
+            let request_uri = payments_signing::ixopay::request_uri(url.as_str());
+            self.connector
+                .sign(operation.method().as_str(), body, &date, &request_uri)
+        } else {
+            None
+        };
 
         let mut authorization = HeaderValue::from_str(self.inner.authorization.expose_secret())
             .map_err(|_| Error::Config("credentials: not valid in a header".to_owned()))?;
         authorization.set_sensitive(true);
-        let date = HeaderValue::from_str(&date)
+        let date = HeaderValue::try_from(date)
             .map_err(|_| Error::Config("clock: the date is not a header value".to_owned()))?;
-        let mut builder = http::Request::builder()
-            .method(method)
-            .uri(url.as_str())
-            .header(http::header::AUTHORIZATION, authorization)
-            .header(http::header::CONTENT_TYPE, CONTENT_TYPE)
-            .header(http::header::ACCEPT, "application/json")
-            .header(http::header::USER_AGENT, &self.inner.user_agent)
-            .header(http::header::DATE, date.clone())
-            .header("X-Date", date);
+        let mut headers = HeaderMap::with_capacity(8);
+        headers.insert(AUTHORIZATION, authorization);
+        headers.insert(
+            http::header::CONTENT_TYPE,
+            HeaderValue::from_static(CONTENT_TYPE),
+        );
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(USER_AGENT, self.inner.user_agent.clone());
+        headers.insert(DATE, date.clone());
+        headers.insert(X_DATE, date);
         if let Some(signature) = signature {
-            builder = builder.header("X-Signature", signature);
+            let signature =
+                HeaderValue::try_from(signature).map_err(|_| unrepresentable(operation))?;
+            headers.insert(X_SIGNATURE, signature);
         }
-        let request = builder.body(call.body.clone()).map_err(|_| {
-            Error::invalid_request(
-                call.operation.name(),
-                "the URL or a header cannot be represented in an HTTP request",
-            )
-        })?;
-        Ok((url, request))
+        Ok(headers)
     }
 
-    /// Sends a call once and classifies the answer.
-    async fn attempt(&self, call: &Call<'_>) -> Result<Answer, Error> {
+    /// Sends a request once (with its headers signed now) and reads the answer.
+    async fn attempt(
+        &self,
+        context: &Context<'_>,
+        mut request: reqwest::Request,
+    ) -> Result<Answer, Error> {
         let now = (self.inner.clock)();
-        let (url, prepared) = self.build_request(call, now)?;
-        let (parts, body) = prepared.into_parts();
-        let mut request = reqwest::Request::new(parts.method, url);
-        *request.headers_mut() = parts.headers;
+        let body = request
+            .body()
+            .and_then(reqwest::Body::as_bytes)
+            .unwrap_or_default();
+        let headers = self.signed_headers(context.operation, request.url(), body, now)?;
+        // The check that building the `http::Request` of `prepare` makes.
+        http::Uri::try_from(request.url().as_str())
+            .map_err(|_| unrepresentable(context.operation))?;
+        *request.headers_mut() = headers;
         *request.timeout_mut() = Some(self.inner.timeout);
-        if request.method() != Method::GET {
-            *request.body_mut() = Some(body.into());
-        }
 
-        let started = Instant::now();
+        let started = tracing::enabled!(tracing::Level::DEBUG).then(Instant::now);
         tracing::debug!(method = %request.method(), signed = self.connector.is_signed(), "sending");
         let mut response = self
             .inner
             .http
             .execute(request)
             .await
-            .map_err(|e| self.send_error(call, e))?;
+            .map_err(|e| self.send_error(context, e))?;
         let status = response.status();
         let retry_after = response::retry_after(response.headers(), now);
-        let body = self.read_body(call, status, &mut response).await?;
+        let body = self.read_body(context, status, &mut response).await?;
         drop(response);
         tracing::debug!(
             status = status.as_u16(),
-            elapsed_ms = started.elapsed().as_millis() as u64,
+            elapsed_ms = started.map_or(0, |started| started.elapsed().as_millis() as u64),
             "answer received"
         );
         tracing::trace!(body = %scrub::excerpt(&body), "answer body (scrubbed)");
-        response::classify(&call.context(), status, retry_after, &body)?;
-        Ok(Answer { status, body })
+        Ok(Answer {
+            status,
+            retry_after,
+            body,
+        })
     }
 
     /// Reads the body up to the configured limit: a larger declared `Content-Length` is refused
     /// before reading, and reading stops as soon as the limit is passed.
     async fn read_body(
         &self,
-        call: &Call<'_>,
+        context: &Context<'_>,
         status: StatusCode,
         response: &mut reqwest::Response,
     ) -> Result<Vec<u8>, Error> {
         let limit = self.inner.max_response_bytes;
         let too_large = || {
             let error = Error::ResponseTooLarge {
-                operation: call.operation.name(),
+                operation: context.operation.name(),
                 status,
                 limit,
-                may_have_been_processed: !call.operation.is_read_only()
+                may_have_been_processed: !context.operation.is_read_only()
                     && !status.is_client_error(),
             };
             tracing::warn!(error = %error, "answer refused");
@@ -1351,17 +1409,17 @@ impl Client {
                     body.extend_from_slice(&chunk);
                 }
                 Ok(None) => return Ok(body),
-                Err(e) => return Err(self.body_error(call, status, e)),
+                Err(e) => return Err(self.body_error(context, status, e)),
             }
         }
     }
 
-    fn send_error(&self, call: &Call<'_>, e: reqwest::Error) -> Error {
+    fn send_error(&self, context: &Context<'_>, e: reqwest::Error) -> Error {
         let e = e.without_url();
         let not_sent = e.is_builder() || e.is_connect();
-        let error = if not_sent || call.operation.is_read_only() {
+        let error = if not_sent || context.operation.is_read_only() {
             Error::Transport {
-                operation: call.operation.name(),
+                operation: context.operation.name(),
                 message: if e.is_timeout() {
                     "timed out".to_owned()
                 } else if e.is_connect() {
@@ -1377,8 +1435,8 @@ impl Client {
             } else {
                 AmbiguousReason::ConnectionLost
             };
-            let mut ambiguous = AmbiguousError::new(call.operation.name(), reason);
-            ambiguous.merchant_transaction_id = call.merchant_transaction_id.map(str::to_owned);
+            let mut ambiguous = AmbiguousError::new(context.operation.name(), reason);
+            ambiguous.merchant_transaction_id = context.merchant_transaction_id.map(str::to_owned);
             ambiguous.source = Some(Box::new(e));
             Error::from(ambiguous)
         };
@@ -1386,11 +1444,11 @@ impl Client {
         error
     }
 
-    fn body_error(&self, call: &Call<'_>, status: StatusCode, e: reqwest::Error) -> Error {
+    fn body_error(&self, context: &Context<'_>, status: StatusCode, e: reqwest::Error) -> Error {
         let e = e.without_url();
-        let error = if call.operation.is_read_only() {
+        let error = if context.operation.is_read_only() {
             Error::Transport {
-                operation: call.operation.name(),
+                operation: context.operation.name(),
                 message: "the answer could not be read".to_owned(),
                 source: Some(Box::new(e)),
             }
@@ -1401,8 +1459,8 @@ impl Client {
                 AmbiguousReason::IncompleteResponse
             };
             let mut ambiguous =
-                AmbiguousError::new(call.operation.name(), reason).with_status(status);
-            ambiguous.merchant_transaction_id = call.merchant_transaction_id.map(str::to_owned);
+                AmbiguousError::new(context.operation.name(), reason).with_status(status);
+            ambiguous.merchant_transaction_id = context.merchant_transaction_id.map(str::to_owned);
             ambiguous.source = Some(Box::new(e));
             Error::from(ambiguous)
         };
@@ -1412,6 +1470,9 @@ impl Client {
 }
 
 fn serialize<B: Serialize>(body: &B) -> Result<Vec<u8>, Error> {
-    serde_json::to_vec(body)
-        .map_err(|e| Error::invalid_request("", format!("cannot be serialized: {e}")))
+    // Room for a typical request body, so that serializing rarely grows the buffer.
+    let mut bytes = Vec::with_capacity(1024);
+    serde_json::to_writer(&mut bytes, body)
+        .map_err(|e| Error::invalid_request("", format!("cannot be serialized: {e}")))?;
+    Ok(bytes)
 }
