@@ -19,7 +19,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::value::RawValue;
 
 use crate::error::{DecodeError, Error, Result};
-use crate::params::{Params, canonical_json};
+use crate::params::Params;
 use crate::response::{
     Envelope, RawObject, Rejection, SignaturePolicy, parse_envelope, verify_object,
 };
@@ -214,26 +214,34 @@ pub(crate) enum Protocol {
     V2,
 }
 
-/// Serializes and signs a request: the bytes to send, and the protocol used.
-pub(crate) fn encode_request(params: &Params, key: &SecretString) -> (Vec<u8>, Protocol) {
+/// Serializes and signs a request: the bytes to send, and the protocol used. The body is the
+/// canonical JSON (keys in byte order, no spaces) of `{"request": {…}}`, written directly from
+/// the parameters.
+pub(crate) fn encode_request(params: &Params<'_>, key: &SecretString) -> (Vec<u8>, Protocol) {
     let secret = key.expose_secret();
-    let mut request = serde_json::Map::new();
+    let mut body = Vec::with_capacity(256);
+    body.extend_from_slice(b"{\"request\":");
     let protocol = if params.needs_v2() {
-        let order = serde_json::json!({ "order": params.to_json() });
-        let data = fondy::encode_v2_data(canonical_json(&order).as_bytes());
+        let mut order = Vec::with_capacity(256);
+        order.extend_from_slice(b"{\"order\":");
+        params.write_json(None, &mut order);
+        order.push(b'}');
+        let data = fondy::encode_v2_data(&order);
         let signature = fondy::sign_v2(secret, &data);
-        request.insert("version".into(), "2.0".into());
-        request.insert("data".into(), data.into());
-        request.insert("signature".into(), signature.into());
+        // `{"data", "signature", "version"}` in key order.
+        body.extend_from_slice(b"{\"data\":");
+        let _ = serde_json::to_writer(&mut body, &data);
+        body.extend_from_slice(b",\"signature\":");
+        let _ = serde_json::to_writer(&mut body, &signature);
+        body.extend_from_slice(b",\"version\":\"2.0\"}");
         Protocol::V2
     } else {
         let signature = fondy::sign(secret, params.signing_pairs());
-        request = params.to_json();
-        request.insert("signature".into(), signature.into());
+        params.write_json(Some(("signature", &signature)), &mut body);
         Protocol::V1
     };
-    let body = serde_json::json!({ "request": request });
-    (canonical_json(&body).into_bytes(), protocol)
+    body.push(b'}');
+    (body, protocol)
 }
 
 /// The text a field takes part in a protocol 1.0.1 signature with, exactly as received:
@@ -364,6 +372,79 @@ mod tests {
             "{shown}"
         );
         assert!(shown.contains('7'));
+    }
+
+    /// The request as a JSON value, then written canonically: what the body must be.
+    fn canonical_body(params: &Params<'_>, key: &str) -> Vec<u8> {
+        let mut object = serde_json::Map::new();
+        let mut pairs = Vec::new();
+        for (k, v) in &params.map_for_tests() {
+            object.insert((*k).to_owned(), v.clone());
+            if let Some(text) = v.as_str() {
+                pairs.push((*k, text.to_owned()));
+            } else if v.is_u64() {
+                pairs.push((*k, v.to_string()));
+            }
+        }
+        let request = if params.needs_v2() {
+            let order = serde_json::json!({ "order": object });
+            let data = fondy::encode_v2_data(crate::params::canonical_json(&order).as_bytes());
+            let signature = fondy::sign_v2(key, &data);
+            serde_json::json!({"version": "2.0", "data": data, "signature": signature})
+        } else {
+            object.insert("signature".into(), fondy::sign(key, pairs).into());
+            serde_json::Value::Object(object)
+        };
+        crate::params::canonical_json(&serde_json::json!({ "request": request })).into_bytes()
+    }
+
+    #[test]
+    fn request_bodies_are_the_canonical_json_of_the_request() {
+        let key = SecretString::from("test");
+        let mut params = Params::new();
+        let owned = String::from("a \"quoted\" \\ value é ✓\n");
+        params
+            .text_ref("order_desc", owned.as_str(), 100)
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        params
+            .text("order_id", "o1", 10)
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        params
+            .text("zeta", "last", 10)
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        params
+            .text("sig", "before the signature", 100)
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        params
+            .int("amount", 4600, 1, 10_000)
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        params.flag("preauth", Some(true));
+        let (body, protocol) = encode_request(&params, &key);
+        assert_eq!(protocol, Protocol::V1);
+        assert_eq!(
+            String::from_utf8_lossy(&body),
+            String::from_utf8_lossy(&canonical_body(&params, "test"))
+        );
+        // A parameter named like the signature is replaced by it.
+        params
+            .text("signature", "mine", 10)
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        let (body, _) = encode_request(&params, &key);
+        let value: serde_json::Value =
+            serde_json::from_slice(&body).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_ne!(value["request"]["signature"], "mine");
+        assert_eq!(body.iter().filter(|b| **b == b':').count(), 8);
+        // Protocol 2.0, with a nested value.
+        params.json(
+            "recurring_data",
+            serde_json::json!({"b": [1, "x"], "a": null}),
+        );
+        let (body, protocol) = encode_request(&params, &key);
+        assert_eq!(protocol, Protocol::V2);
+        assert_eq!(
+            String::from_utf8_lossy(&body),
+            String::from_utf8_lossy(&canonical_body(&params, "test"))
+        );
     }
 
     #[test]

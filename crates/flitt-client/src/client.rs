@@ -299,7 +299,7 @@ pub(crate) trait Op {
     fn sensitive(_request: &Self::Request) -> Vec<String> {
         Vec::new()
     }
-    fn params(request: &Self::Request, merchant_id: u64) -> Result<Params>;
+    fn params(request: &Self::Request, merchant_id: u64) -> Result<Params<'_>>;
     /// Whether an answer must be signed.
     fn policy(_object: &RawObject<'_>) -> SignaturePolicy {
         SignaturePolicy::Required
@@ -351,7 +351,7 @@ macro_rules! operation {
             fn order_id(request: &$request) -> &str {
                 request.order_id()
             }
-            fn params(request: &$request, merchant_id: u64) -> Result<Params> {
+            fn params(request: &$request, merchant_id: u64) -> Result<Params<'_>> {
                 request.params(merchant_id)
             }
             fn decode(verified: Verified<'_>) -> std::result::Result<$output, FieldError> {
@@ -367,9 +367,25 @@ operation!(CheckoutUrlOp, CheckoutRequest => CheckoutUrl, "checkout_url", "check
 operation!(CheckoutTokenOp, CheckoutRequest => CheckoutToken, "checkout_token", "checkout/token", {
     fn policy(_object: &RawObject<'_>) -> SignaturePolicy { SignaturePolicy::IfPresent }
 } decode: CheckoutToken::from_raw);
-operation!(RecurringOp, RecurringRequest => Order, "recurring", "recurring", {
-    fn sensitive(request: &RecurringRequest) -> Vec<String> { request.sensitive_values() }
-} decode: Order::from_raw);
+pub(crate) struct RecurringOp;
+impl Op for RecurringOp {
+    type Request = RecurringRequest;
+    type Output = Order;
+    const NAME: &'static str = "recurring";
+    const PATH: &'static str = "recurring";
+    fn order_id(request: &RecurringRequest) -> &str {
+        request.order_id()
+    }
+    fn sensitive(request: &RecurringRequest) -> Vec<String> {
+        request.sensitive_values()
+    }
+    fn params(request: &RecurringRequest, merchant_id: u64) -> Result<Params<'_>> {
+        request.params_ref(merchant_id)
+    }
+    fn decode(verified: Verified<'_>) -> std::result::Result<Order, FieldError> {
+        verified.object(Order::from_raw)
+    }
+}
 operation!(StatusOp, StatusRequest => Order, "order_status", "status/order_id", {
     const RETRY_SAFE: bool = true;
     const CHANGES_STATE: bool = false;
@@ -410,7 +426,7 @@ impl Op for TransactionListOp {
     fn order_id(request: &TransactionListRequest) -> &str {
         request.order_id()
     }
-    fn params(request: &TransactionListRequest, merchant_id: u64) -> Result<Params> {
+    fn params(request: &TransactionListRequest, merchant_id: u64) -> Result<Params<'_>> {
         request.params(merchant_id)
     }
     fn policy(_object: &RawObject<'_>) -> SignaturePolicy {

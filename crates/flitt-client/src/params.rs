@@ -1,14 +1,15 @@
 //! The flat parameter map of a request, validated as it is built.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
 
 /// One request parameter.
 #[derive(Clone)]
-pub(crate) enum Value {
-    /// A string (sent as a JSON string, signed as it is).
-    Text(String),
+pub(crate) enum Value<'a> {
+    /// A string (sent as a JSON string, signed as it is), borrowed from the request when it can.
+    Text(Cow<'a, str>),
     /// An integer (sent as a JSON number, signed as its decimal text).
     Int(u64),
     /// A nested object or array: only protocol 2.0 can sign it.
@@ -17,13 +18,20 @@ pub(crate) enum Value {
 
 /// The parameters of one request, in key order.
 #[derive(Clone, Default)]
-pub(crate) struct Params {
-    map: BTreeMap<&'static str, Value>,
+pub(crate) struct Params<'a> {
+    map: BTreeMap<&'static str, Value<'a>>,
     force_v2: bool,
 }
 
 /// Checks what the gateway refuses in any value (`|`, error 1034) and control characters.
 pub(crate) fn check_text(key: &'static str, value: &str) -> Result<()> {
+    // The common case, printable ASCII without `|`, in one pass over the bytes.
+    if value
+        .bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && b != b'|')
+    {
+        return Ok(());
+    }
     if value.contains('|') {
         return Err(Error::invalid(
             key,
@@ -39,9 +47,29 @@ pub(crate) fn check_text(key: &'static str, value: &str) -> Result<()> {
     Ok(())
 }
 
-impl Params {
+impl<'a> Params<'a> {
     pub(crate) fn new() -> Self {
         Params::default()
+    }
+
+    /// The same parameters, owning their texts.
+    #[cfg(test)]
+    pub(crate) fn into_owned(self) -> Params<'static> {
+        Params {
+            map: self
+                .map
+                .into_iter()
+                .map(|(k, v)| {
+                    let v = match v {
+                        Value::Text(s) => Value::Text(Cow::Owned(s.into_owned())),
+                        Value::Int(n) => Value::Int(n),
+                        Value::Json(j) => Value::Json(j),
+                    };
+                    (k, v)
+                })
+                .collect(),
+            force_v2: self.force_v2,
+        }
     }
 
     /// Marks the request as protocol 2.0 even without nested values (settlements).
@@ -51,18 +79,22 @@ impl Params {
 
     /// A required, non-empty string of at most `max` characters.
     pub(crate) fn text(&mut self, key: &'static str, value: &str, max: usize) -> Result<()> {
-        if value.trim().is_empty() {
-            return Err(Error::invalid(key, "is required and must not be empty"));
-        }
-        let len = value.chars().count();
-        if len > max {
-            return Err(Error::invalid(
-                key,
-                format!("is {len} characters long; at most {max} are allowed"),
-            ));
-        }
-        check_text(key, value)?;
-        self.map.insert(key, Value::Text(value.to_owned()));
+        check_length(key, value, max)?;
+        self.map
+            .insert(key, Value::Text(Cow::Owned(value.to_owned())));
+        Ok(())
+    }
+
+    /// [`text`](Self::text), borrowing the value from the request (or owning a built one).
+    pub(crate) fn text_ref(
+        &mut self,
+        key: &'static str,
+        value: impl Into<Cow<'a, str>>,
+        max: usize,
+    ) -> Result<()> {
+        let value = value.into();
+        check_length(key, &value, max)?;
+        self.map.insert(key, Value::Text(value));
         Ok(())
     }
 
@@ -75,6 +107,19 @@ impl Params {
     ) -> Result<()> {
         match value {
             Some(v) => self.text(key, v, max),
+            None => Ok(()),
+        }
+    }
+
+    /// [`opt_text`](Self::opt_text), borrowing the value from the request.
+    pub(crate) fn opt_text_ref(
+        &mut self,
+        key: &'static str,
+        value: Option<&'a str>,
+        max: usize,
+    ) -> Result<()> {
+        match value {
+            Some(v) => self.text_ref(key, v, max),
             None => Ok(()),
         }
     }
@@ -109,7 +154,7 @@ impl Params {
     pub(crate) fn flag(&mut self, key: &'static str, value: Option<bool>) {
         if let Some(v) = value {
             self.map
-                .insert(key, Value::Text(if v { "Y" } else { "N" }.to_owned()));
+                .insert(key, Value::Text(Cow::Borrowed(if v { "Y" } else { "N" })));
         }
     }
 
@@ -123,6 +168,22 @@ impl Params {
         self.force_v2 || self.map.values().any(|v| matches!(v, Value::Json(_)))
     }
 
+    /// The parameters as JSON values.
+    #[cfg(test)]
+    pub(crate) fn map_for_tests(&self) -> Vec<(&'static str, serde_json::Value)> {
+        self.map
+            .iter()
+            .map(|(k, v)| {
+                let value = match v {
+                    Value::Text(s) => serde_json::Value::String(s.to_string()),
+                    Value::Int(n) => serde_json::Value::from(*n),
+                    Value::Json(j) => j.clone(),
+                };
+                (*k, value)
+            })
+            .collect()
+    }
+
     /// The value of a text parameter.
     #[cfg(test)]
     pub(crate) fn get_text(&self, key: &str) -> Option<&str> {
@@ -132,71 +193,131 @@ impl Params {
         }
     }
 
-    /// The parameters as (key, text) pairs for a protocol 1.0.1 signature. Nested values have
-    /// no text form; a request that has them is sent with protocol 2.0 instead.
-    pub(crate) fn signing_pairs(&self) -> Vec<(&'static str, String)> {
+    /// The parameters as (key, text) pairs for a protocol 1.0.1 signature, texts borrowed
+    /// where they can be. Nested values have no text form; a request that has them is sent
+    /// with protocol 2.0 instead.
+    pub(crate) fn signing_pairs(&self) -> Vec<(&'static str, Cow<'_, str>)> {
         self.map
             .iter()
             .filter_map(|(k, v)| match v {
-                Value::Text(s) => Some((*k, s.clone())),
-                Value::Int(n) => Some((*k, n.to_string())),
+                Value::Text(s) => Some((*k, Cow::Borrowed(&**s))),
+                Value::Int(n) => Some((*k, Cow::Owned(n.to_string()))),
                 Value::Json(_) => None,
             })
             .collect()
     }
 
-    /// The parameters as a JSON object.
-    pub(crate) fn to_json(&self) -> serde_json::Map<String, serde_json::Value> {
-        self.map
-            .iter()
-            .map(|(k, v)| {
-                let value = match v {
-                    Value::Text(s) => serde_json::Value::String(s.clone()),
-                    Value::Int(n) => serde_json::Value::from(*n),
-                    Value::Json(j) => j.clone(),
-                };
-                ((*k).to_owned(), value)
-            })
-            .collect()
+    /// Writes the parameters as a canonical JSON object (keys in byte order, as
+    /// [`canonical_json`] writes objects), with `extra` (a key
+    /// and a string value) in its place among them, replacing a parameter of the same name.
+    pub(crate) fn write_json(&self, mut extra: Option<(&str, &str)>, out: &mut Vec<u8>) {
+        out.push(b'{');
+        let mut first = true;
+        let mut separator = |out: &mut Vec<u8>| {
+            if !std::mem::take(&mut first) {
+                out.push(b',');
+            }
+        };
+        for (key, value) in &self.map {
+            if let Some((extra_key, extra_value)) = extra
+                && extra_key.as_bytes() <= key.as_bytes()
+            {
+                separator(out);
+                write_str(extra_key, out);
+                out.push(b':');
+                write_str(extra_value, out);
+                extra = None;
+                if extra_key == *key {
+                    continue;
+                }
+            }
+            separator(out);
+            write_str(key, out);
+            out.push(b':');
+            match value {
+                Value::Text(s) => write_str(s, out),
+                Value::Int(n) => write_scalar(&n, out),
+                Value::Json(j) => write_canonical(j, out),
+            }
+        }
+        if let Some((extra_key, extra_value)) = extra {
+            separator(out);
+            write_str(extra_key, out);
+            out.push(b':');
+            write_str(extra_value, out);
+        }
+        out.push(b'}');
     }
+}
+
+/// A JSON string, escaped as `serde_json` escapes it.
+fn write_str(value: &str, out: &mut Vec<u8>) {
+    write_scalar(value, out);
+}
+
+/// A scalar as `serde_json` writes it (the same text as its `Display`).
+fn write_scalar<T: serde::Serialize + ?Sized>(value: &T, out: &mut Vec<u8>) {
+    // Writing a string or a number into a `Vec` cannot fail.
+    let _ = serde_json::to_writer(&mut *out, value);
 }
 
 /// JSON text with every object's keys in byte order, whatever `serde_json` features the build
 /// unifies, so that the bytes sent (and signed, for protocol 2.0) are deterministic.
 pub(crate) fn canonical_json(value: &serde_json::Value) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
     write_canonical(value, &mut out);
-    out
+    // Only UTF-8 text was written.
+    String::from_utf8(out).unwrap_or_default()
 }
 
-fn write_canonical(value: &serde_json::Value, out: &mut String) {
+/// Writes `value` as canonical JSON (see [`canonical_json`]).
+pub(crate) fn write_canonical(value: &serde_json::Value, out: &mut Vec<u8>) {
     match value {
         serde_json::Value::Object(map) => {
             let mut entries: Vec<(&String, &serde_json::Value)> = map.iter().collect();
             entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-            out.push('{');
+            out.push(b'{');
             for (i, (k, v)) in entries.into_iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
-                out.push_str(&serde_json::Value::String(k.clone()).to_string());
-                out.push(':');
+                write_str(k, out);
+                out.push(b':');
                 write_canonical(v, out);
             }
-            out.push('}');
+            out.push(b'}');
         }
         serde_json::Value::Array(items) => {
-            out.push('[');
+            out.push(b'[');
             for (i, v) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
                 write_canonical(v, out);
             }
-            out.push(']');
+            out.push(b']');
         }
-        scalar => out.push_str(&scalar.to_string()),
+        scalar => write_scalar(scalar, out),
     }
+}
+
+/// A required, non-empty string of at most `max` characters, without what the gateway
+/// refuses.
+fn check_length(key: &'static str, value: &str, max: usize) -> Result<()> {
+    if value.trim().is_empty() {
+        return Err(Error::invalid(key, "is required and must not be empty"));
+    }
+    // A string has at most as many characters as bytes: count only when it could be too long.
+    if value.len() > max {
+        let len = value.chars().count();
+        if len > max {
+            return Err(Error::invalid(
+                key,
+                format!("is {len} characters long; at most {max} are allowed"),
+            ));
+        }
+    }
+    check_text(key, value)
 }
 
 /// Limits shared by several requests (from the parameter tables).

@@ -353,7 +353,7 @@ impl CheckoutRequest {
         &self.order_id
     }
 
-    pub(crate) fn params(&self, merchant_id: u64) -> Result<Params> {
+    pub(crate) fn params(&self, merchant_id: u64) -> Result<Params<'_>> {
         let mut p = Params::new();
         p.text("order_id", &self.order_id, limits::ORDER_ID)?;
         p.text("merchant_id", &merchant_id.to_string(), 12)?;

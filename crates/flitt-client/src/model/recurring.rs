@@ -137,36 +137,43 @@ impl RecurringRequest {
         self.cvv2.iter().map(|c| c.expose().to_owned()).collect()
     }
 
-    pub(crate) fn params(&self, merchant_id: u64) -> Result<Params> {
+    /// The parameters, owning their texts.
+    #[cfg(test)]
+    pub(crate) fn params(&self, merchant_id: u64) -> Result<Params<'static>> {
+        self.params_ref(merchant_id).map(Params::into_owned)
+    }
+
+    /// [`params`](Self::params), borrowing the texts from the request.
+    pub(crate) fn params_ref(&self, merchant_id: u64) -> Result<Params<'_>> {
         let mut p = Params::new();
-        p.text("order_id", &self.order_id, limits::ORDER_ID)?;
-        p.text("merchant_id", &merchant_id.to_string(), 12)?;
-        p.text("order_desc", &self.order_desc, limits::ORDER_DESC)?;
+        p.text_ref("order_id", self.order_id.as_str(), limits::ORDER_ID)?;
+        p.text_ref("merchant_id", merchant_id.to_string(), 12)?;
+        p.text_ref("order_desc", self.order_desc.as_str(), limits::ORDER_DESC)?;
         p.int("amount", self.amount, 1, limits::AMOUNT_MAX)?;
-        p.text("currency", self.currency.as_str(), 3)?;
-        p.text("rectoken", &self.rectoken, limits::RECTOKEN)?;
+        p.text_ref("currency", self.currency.as_str(), 3)?;
+        p.text_ref("rectoken", self.rectoken.as_str(), limits::RECTOKEN)?;
         if let Some(cvv2) = &self.cvv2 {
-            p.text("cvv2", cvv2.expose(), 4)?;
+            p.text_ref("cvv2", cvv2.expose(), 4)?;
         }
         check_ip("client_ip", self.client_ip.as_deref())?;
-        p.opt_text("client_ip", self.client_ip.as_deref(), limits::CLIENT_IP)?;
+        p.opt_text_ref("client_ip", self.client_ip.as_deref(), limits::CLIENT_IP)?;
         check_url("server_callback_url", self.server_callback_url.as_deref())?;
-        p.opt_text(
+        p.opt_text_ref(
             "server_callback_url",
             self.server_callback_url.as_deref(),
             limits::URL,
         )?;
         p.opt_int("lifetime", self.lifetime, 1, limits::LIFETIME_MAX)?;
-        p.opt_text(
+        p.opt_text_ref(
             "merchant_data",
             self.merchant_data.as_deref(),
             limits::MERCHANT_DATA,
         )?;
         p.flag("preauth", self.preauth);
         check_email("sender_email", self.sender_email.as_deref())?;
-        p.opt_text("sender_email", self.sender_email.as_deref(), limits::EMAIL)?;
-        p.opt_text("product_id", self.product_id.as_deref(), limits::PRODUCT_ID)?;
-        p.opt_text("version", self.version.map(ProtocolVersion::as_str), 10)?;
+        p.opt_text_ref("sender_email", self.sender_email.as_deref(), limits::EMAIL)?;
+        p.opt_text_ref("product_id", self.product_id.as_deref(), limits::PRODUCT_ID)?;
+        p.opt_text_ref("version", self.version.map(ProtocolVersion::as_str), 10)?;
         Ok(p)
     }
 }
@@ -219,7 +226,7 @@ mod tests {
         RecurringRequest::new("o-1", "desc", 1000, Currency::GEL, "tok")
     }
 
-    fn field_of(result: Result<Params>) -> Option<&'static str> {
+    fn field_of(result: Result<Params<'_>>) -> Option<&'static str> {
         match result {
             Err(Error::InvalidRequest { field, .. }) => Some(field),
             _ => None,

@@ -120,7 +120,7 @@ impl SettlementRequest {
         &self.order_id
     }
 
-    pub(crate) fn params(&self, merchant_id: u64) -> Result<Params> {
+    pub(crate) fn params(&self, merchant_id: u64) -> Result<Params<'_>> {
         let mut p = Params::new();
         p.force_v2();
         p.text("order_id", &self.order_id, limits::ORDER_ID)?;
