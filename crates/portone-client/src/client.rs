@@ -8,6 +8,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use http::{HeaderValue, Method};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
+use serde::ser::SerializeMap as _;
 
 use crate::auth::{self, Credentials, HeaderStyle};
 use crate::decode::{self, Context, Raw, op};
@@ -415,24 +416,48 @@ impl ClientBuilder {
     }
 }
 
-#[derive(Serialize)]
+/// `{"portone_key", …the request's fields, "signature_hash"?, "environment"}`.
 struct PaymentLinkBody<'a> {
     portone_key: &'a str,
-    #[serde(flatten)]
     request: &'a CheckoutRequest,
-    #[serde(skip_serializing_if = "Option::is_none")]
     signature_hash: Option<String>,
     environment: Environment,
 }
 
-#[derive(Serialize)]
+/// The map the derived `Serialize` with `#[serde(flatten)]` wrote, written directly.
+impl Serialize for PaymentLinkBody<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("portone_key", self.portone_key)?;
+        self.request.serialize_entries(&mut map)?;
+        if self.signature_hash.is_some() {
+            map.serialize_entry("signature_hash", &self.signature_hash)?;
+        }
+        map.serialize_entry("environment", &self.environment)?;
+        map.end()
+    }
+}
+
+/// `{"key", …the request's fields, "signature_hash"?, "environment"}`.
 struct InitiatePaymentBody<'a> {
     key: &'a str,
-    #[serde(flatten)]
     request: &'a PaymentRequest,
-    #[serde(skip_serializing_if = "Option::is_none")]
     signature_hash: Option<String>,
     environment: Environment,
+}
+
+/// The map the derived `Serialize` with `#[serde(flatten)]` wrote, written directly.
+impl Serialize for InitiatePaymentBody<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("key", self.key)?;
+        self.request.serialize_entries(&mut map)?;
+        if self.signature_hash.is_some() {
+            map.serialize_entry("signature_hash", &self.signature_hash)?;
+        }
+        map.serialize_entry("environment", &self.environment)?;
+        map.end()
+    }
 }
 
 #[derive(Serialize)]
@@ -464,13 +489,24 @@ struct RefundBody<'a> {
     environment: Environment,
 }
 
+/// The starting size of a payment body's buffer: a typical checkout fits without regrowing.
+const PAYMENT_BODY_CAPACITY: usize = 1024;
+
 fn to_body<T: Serialize>(value: &T) -> Result<Vec<u8>, Error> {
-    serde_json::to_vec(value).map_err(|e| {
-        Error::invalid(
-            Rule::Required,
-            format!("the request does not serialize: {e}"),
-        )
-    })
+    to_body_sized(value, 128)
+}
+
+/// [`to_body`] into a buffer of `capacity` bytes to start with.
+fn to_body_sized<T: Serialize>(value: &T, capacity: usize) -> Result<Vec<u8>, Error> {
+    let mut body = Vec::with_capacity(capacity);
+    serde_json::to_writer(&mut body, value)
+        .map(|()| body)
+        .map_err(|e| {
+            Error::invalid(
+                Rule::Required,
+                format!("the request does not serialize: {e}"),
+            )
+        })
 }
 
 /// A merchant-chosen reference placed in a URL path: anything but empty, `.`, `..` or control
@@ -696,12 +732,15 @@ impl Client {
         let key = self.inner.credentials.portone_key();
         let signature_hash =
             self.request_signature(|secret| request.signature_hash(key, secret))?;
-        let body = to_body(&PaymentLinkBody {
-            portone_key: key,
-            request,
-            signature_hash,
-            environment: self.inner.environment,
-        })?;
+        let body = to_body_sized(
+            &PaymentLinkBody {
+                portone_key: key,
+                request,
+                signature_hash,
+                environment: self.inner.environment,
+            },
+            PAYMENT_BODY_CAPACITY,
+        )?;
         Ok(Call {
             op: op::CREATE_PAYMENT_LINK,
             method: Method::POST,
@@ -790,12 +829,15 @@ impl Client {
         let key = self.inner.credentials.portone_key();
         let signature_hash =
             self.request_signature(|secret| request.signature_hash(key, secret))?;
-        let body = to_body(&InitiatePaymentBody {
-            key,
-            request,
-            signature_hash,
-            environment: self.inner.environment,
-        })?;
+        let body = to_body_sized(
+            &InitiatePaymentBody {
+                key,
+                request,
+                signature_hash,
+                environment: self.inner.environment,
+            },
+            PAYMENT_BODY_CAPACITY,
+        )?;
         Ok(Call {
             op: op::INITIATE_PAYMENT,
             method: Method::POST,

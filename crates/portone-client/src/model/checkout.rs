@@ -7,6 +7,7 @@
 use std::fmt;
 
 use rust_decimal::Decimal;
+use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::card::CardToken;
@@ -586,44 +587,50 @@ impl TokenParams {
     }
 }
 
-/// The fields both checkout flows share.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// The fields both checkout flows share. Serialized by [`Common::serialize_entries`], in this
+/// order, as entries of the request's own map.
+#[derive(Debug, Clone, PartialEq)]
 struct Common {
     merchant_order_id: String,
-    #[serde(serialize_with = "amount::serialize")]
     amount: Decimal,
     currency: String,
-    #[serde(flatten)]
     urls: RedirectUrls,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pending_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     merchant_details: Option<MerchantDetails>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     billing_details: Option<BillingDetails>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     shipping_details: Option<ShippingDetails>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     order_details: Vec<OrderItem>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     transaction_type: Option<TransactionType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     routing_enabled: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     routing_params: Option<RoutingParams>,
     source: Source,
-    #[serde(skip_serializing_if = "Option::is_none")]
     user_configured_field1: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     user_configured_field2: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     user_configured_field3: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     user_configured_field4: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     user_configured_field5: Option<String>,
+}
+
+/// An amount as [`amount::serialize`] writes it.
+struct Amount<'a>(&'a Decimal);
+
+impl Serialize for Amount<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        amount::serialize(self.0, s)
+    }
+}
+
+/// Writes `key: value` unless `value` is `None` (the derive's `skip_serializing_if`).
+fn opt_entry<M: SerializeMap, T: Serialize>(
+    map: &mut M,
+    key: &'static str,
+    value: &Option<T>,
+) -> Result<(), M::Error> {
+    if value.is_some() {
+        map.serialize_entry(key, value)?;
+    }
+    Ok(())
 }
 
 impl Common {
@@ -721,6 +728,33 @@ impl Common {
             merchant_order_id: &self.merchant_order_id,
             success_url: &self.urls.success_url,
         }
+    }
+
+    /// The entries the derived `Serialize` wrote for these fields when they were flattened into
+    /// a request (same keys, values, order and skipped fields), straight into `map`.
+    fn serialize_entries<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        map.serialize_entry("merchant_order_id", &self.merchant_order_id)?;
+        map.serialize_entry("amount", &Amount(&self.amount))?;
+        map.serialize_entry("currency", &self.currency)?;
+        map.serialize_entry("success_url", &self.urls.success_url)?;
+        map.serialize_entry("failure_url", &self.urls.failure_url)?;
+        opt_entry(map, "pending_url", &self.pending_url)?;
+        opt_entry(map, "description", &self.description)?;
+        opt_entry(map, "merchant_details", &self.merchant_details)?;
+        opt_entry(map, "billing_details", &self.billing_details)?;
+        opt_entry(map, "shipping_details", &self.shipping_details)?;
+        if !self.order_details.is_empty() {
+            map.serialize_entry("order_details", &self.order_details)?;
+        }
+        opt_entry(map, "transaction_type", &self.transaction_type)?;
+        opt_entry(map, "routing_enabled", &self.routing_enabled)?;
+        opt_entry(map, "routing_params", &self.routing_params)?;
+        map.serialize_entry("source", &self.source)?;
+        opt_entry(map, "user_configured_field1", &self.user_configured_field1)?;
+        opt_entry(map, "user_configured_field2", &self.user_configured_field2)?;
+        opt_entry(map, "user_configured_field3", &self.user_configured_field3)?;
+        opt_entry(map, "user_configured_field4", &self.user_configured_field4)?;
+        opt_entry(map, "user_configured_field5", &self.user_configured_field5)
     }
 }
 
@@ -903,37 +937,56 @@ macro_rules! common_setters {
 /// .expiry_hours(24);
 /// assert!(request.validate().is_ok());
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutRequest {
-    #[serde(flatten)]
     common: Common,
     country_code: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     expiry_hours: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     expiry_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     mobile_redirect_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     customer_details: Option<CustomerDetails>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     show_shipping_details: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     show_back_button: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     show_items: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     default_guest_checkout: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     is_checkout_embed: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     notify_by_email: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     notify_by_phone: Option<bool>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     custom_txn_webhook_urls: Vec<String>,
-    #[serde(skip)]
     invalid_user_field: Option<u8>,
+}
+
+/// A map of the request's fields (the common ones first), without the `serde(flatten)`
+/// machinery: the same serializer calls the derive made.
+impl Serialize for CheckoutRequest {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        self.serialize_entries(&mut map)?;
+        map.end()
+    }
+}
+
+impl CheckoutRequest {
+    /// The request's entries, written into `map` (a request body adds its own around them).
+    pub(crate) fn serialize_entries<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        self.common.serialize_entries(map)?;
+        map.serialize_entry("country_code", &self.country_code)?;
+        opt_entry(map, "expiry_hours", &self.expiry_hours)?;
+        opt_entry(map, "expiry_date", &self.expiry_date)?;
+        opt_entry(map, "mobile_redirect_url", &self.mobile_redirect_url)?;
+        opt_entry(map, "customer_details", &self.customer_details)?;
+        opt_entry(map, "show_shipping_details", &self.show_shipping_details)?;
+        opt_entry(map, "show_back_button", &self.show_back_button)?;
+        opt_entry(map, "show_items", &self.show_items)?;
+        opt_entry(map, "default_guest_checkout", &self.default_guest_checkout)?;
+        opt_entry(map, "is_checkout_embed", &self.is_checkout_embed)?;
+        opt_entry(map, "notify_by_email", &self.notify_by_email)?;
+        opt_entry(map, "notify_by_phone", &self.notify_by_phone)?;
+        if !self.custom_txn_webhook_urls.is_empty() {
+            map.serialize_entry("custom_txn_webhook_urls", &self.custom_txn_webhook_urls)?;
+        }
+        Ok(())
+    }
 }
 
 impl CheckoutRequest {
@@ -1084,24 +1137,41 @@ impl CheckoutRequest {
 /// .transaction_type(TransactionType::Preauth);
 /// assert!(request.validate().is_ok());
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentRequest {
-    #[serde(flatten)]
     common: Common,
     pmt_channel: String,
     pmt_method: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     token_params: Option<TokenParams>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     redirect_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     country_code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     response_type: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     override_auto_redirect: Option<bool>,
-    #[serde(skip)]
     invalid_user_field: Option<u8>,
+}
+
+/// A map of the request's fields (the common ones first), without the `serde(flatten)`
+/// machinery: the same serializer calls the derive made.
+impl Serialize for PaymentRequest {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        self.serialize_entries(&mut map)?;
+        map.end()
+    }
+}
+
+impl PaymentRequest {
+    /// The request's entries, written into `map` (a request body adds its own around them).
+    pub(crate) fn serialize_entries<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        self.common.serialize_entries(map)?;
+        map.serialize_entry("pmt_channel", &self.pmt_channel)?;
+        map.serialize_entry("pmt_method", &self.pmt_method)?;
+        opt_entry(map, "token_params", &self.token_params)?;
+        opt_entry(map, "redirect_url", &self.redirect_url)?;
+        opt_entry(map, "country_code", &self.country_code)?;
+        opt_entry(map, "response_type", &self.response_type)?;
+        opt_entry(map, "override_auto_redirect", &self.override_auto_redirect)
+    }
 }
 
 impl PaymentRequest {
