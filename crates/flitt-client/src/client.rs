@@ -210,11 +210,21 @@ impl ClientBuilder {
         let base_url = base.as_str().trim_end_matches('/').to_owned();
         let user_agent = http::HeaderValue::from_str(&user_agent)
             .map_err(|_| Error::Config("user_agent_suffix is not a valid header value".into()))?;
+        let endpoints = ENDPOINT_PATHS
+            .iter()
+            .map(|path| Endpoint::new(&base, path, self.trailing_slash))
+            .collect();
+        let mut headers = HeaderMap::with_capacity(3);
+        headers.append(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.append(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.append(USER_AGENT, user_agent);
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 base,
                 base_url,
+                endpoints,
+                headers,
                 credentials: self.credentials,
                 timeout: self.timeout,
                 clock: self.clock,
@@ -222,7 +232,6 @@ impl ClientBuilder {
                 retry_min_delay: self.retry_min_delay,
                 retry_max_delay: self.retry_max_delay,
                 max_response_bytes: self.max_response_bytes,
-                user_agent,
                 trailing_slash: self.trailing_slash,
             }),
         })
@@ -256,6 +265,10 @@ struct Inner {
     http: reqwest::Client,
     base: Url,
     base_url: String,
+    /// The URL of every operation, built once.
+    endpoints: Vec<Endpoint>,
+    /// The headers of every request: `Content-Type`, `Accept`, `User-Agent`.
+    headers: HeaderMap,
     credentials: Credentials,
     timeout: Duration,
     clock: Clock,
@@ -263,8 +276,86 @@ struct Inner {
     retry_min_delay: Duration,
     retry_max_delay: Duration,
     max_response_bytes: usize,
-    user_agent: http::HeaderValue,
     trailing_slash: bool,
+}
+
+/// The endpoint of every operation (each operation's [`Op::PATH`]).
+const ENDPOINT_PATHS: [&str; 12] = [
+    "checkout/url",
+    "checkout/token",
+    "recurring",
+    "status/order_id",
+    "reverse/order_id",
+    "capture/order_id",
+    "p2pcredit",
+    "3dsecure_step1",
+    "3dsecure_step2",
+    "subscription",
+    "transaction_list",
+    "settlement",
+];
+
+/// An operation's URL in the forms a request needs, built once per client: the URL joined to
+/// the base, its `http::Uri` (for [`http::Request`]), and the `Url` reqwest reads back from
+/// that `Uri`. Errors are kept as messages and reported when a request is built, as before.
+#[derive(Clone)]
+struct Endpoint {
+    path: &'static str,
+    uri: std::result::Result<http::Uri, EndpointError>,
+    /// `None` when the `Uri` does not read back as a `Url`: the request is then converted per
+    /// attempt, which reports the error.
+    reqwest_url: Option<Url>,
+}
+
+/// Why an endpoint has no URL.
+#[derive(Clone)]
+enum EndpointError {
+    /// The URL could not be joined to the base (the whole message).
+    Url(String),
+    /// The URL is not a valid `http::Uri` (what `http::Request::builder()` reports).
+    Uri(String),
+}
+
+/// `<base>/<path>` (with a trailing slash when configured).
+fn join_endpoint(base: &Url, path: &str, trailing_slash: bool) -> Result<Url> {
+    let path = if trailing_slash {
+        format!("{path}/")
+    } else {
+        path.to_owned()
+    };
+    base.join(&path)
+        .map_err(|e| Error::Config(format!("cannot build the URL of {path}: {e}")))
+}
+
+impl Endpoint {
+    fn new(base: &Url, path: &'static str, trailing_slash: bool) -> Self {
+        let uri = match join_endpoint(base, path, trailing_slash) {
+            Ok(url) => http::Uri::try_from(url.as_str()).map_err(|e| {
+                let e: http::Error = e.into();
+                EndpointError::Uri(e.to_string())
+            }),
+            Err(Error::Config(message)) => Err(EndpointError::Url(message)),
+            Err(e) => Err(EndpointError::Url(e.to_string())),
+        };
+        let reqwest_url = uri
+            .as_ref()
+            .ok()
+            .and_then(|uri| Url::parse(&uri.to_string()).ok());
+        Endpoint {
+            path,
+            uri,
+            reqwest_url,
+        }
+    }
+}
+
+/// The body and target of a call, prepared once and sent by every attempt.
+enum Outgoing {
+    /// The request reqwest sends (cloned per attempt when the call may be retried).
+    Ready(reqwest::Request),
+    /// The `Uri` does not read back as a `Url`: each attempt converts the request, which fails
+    /// as it always has.
+    Convert(http::Request<Vec<u8>>),
 }
 
 impl fmt::Debug for Client {
@@ -310,8 +401,8 @@ pub(crate) trait Op {
 /// What a call knows while it interprets an answer.
 struct CallContext<'a> {
     order_id: &'a str,
-    /// Keys and card data to mask in any excerpt or message kept in an error.
-    redact: Vec<String>,
+    /// Card data to mask (after the keys) in any excerpt or message kept in an error.
+    sensitive: Vec<String>,
 }
 
 /// A verified answer.
@@ -726,49 +817,64 @@ impl Client {
         self.call::<SettlementOp>(request).await
     }
 
+    #[cfg(test)]
     fn endpoint(&self, path: &str) -> Result<Url> {
-        let path = if self.inner.trailing_slash {
-            format!("{path}/")
-        } else {
-            path.to_owned()
-        };
-        self.inner
-            .base
-            .join(&path)
-            .map_err(|e| Error::Config(format!("cannot build the URL of {path}: {e}")))
+        join_endpoint(&self.inner.base, path, self.inner.trailing_slash)
     }
 
-    /// What a call keeps to interpret the answer: the order id, and the values to mask.
+    /// The operation's endpoint, built when the client was.
+    fn endpoint_of<O: Op>(&self) -> std::borrow::Cow<'_, Endpoint> {
+        match self.inner.endpoints.iter().find(|e| e.path == O::PATH) {
+            Some(endpoint) => std::borrow::Cow::Borrowed(endpoint),
+            None => std::borrow::Cow::Owned(Endpoint::new(
+                &self.inner.base,
+                O::PATH,
+                self.inner.trailing_slash,
+            )),
+        }
+    }
+
+    /// What a call keeps to interpret the answer: the order id, and the request's values to
+    /// mask (the keys are added when an excerpt is made).
     fn context<'a, O: Op>(&self, request: &'a O::Request) -> CallContext<'a> {
-        let mut redact: Vec<String> = self
-            .inner
-            .credentials
-            .secrets()
-            .into_iter()
-            .map(str::to_owned)
-            .collect();
-        redact.extend(O::sensitive(request));
         CallContext {
             order_id: O::order_id(request),
-            redact,
+            sensitive: O::sensitive(request),
         }
+    }
+
+    /// The signed body of an operation and its endpoint: validated, serialized and signed.
+    /// Both the operation and its `prepare_*` method build their request from these.
+    fn encode<O: Op>(&self, request: &O::Request) -> Result<(Vec<u8>, http::Uri, Option<Url>)> {
+        let params = O::params(request, self.inner.credentials.merchant_id())?;
+        let key = self.inner.credentials.key(O::KEY)?;
+        let (body, _protocol) = encode_request(&params, key);
+        drop(params);
+        let endpoint = self.endpoint_of::<O>();
+        match &endpoint.uri {
+            Ok(uri) => Ok((body, uri.clone(), endpoint.reqwest_url.clone())),
+            Err(EndpointError::Url(message)) => Err(Error::Config(message.clone())),
+            Err(EndpointError::Uri(e)) => Err(Error::Config(format!(
+                "cannot build the request of {}: {e}",
+                O::NAME
+            ))),
+        }
+    }
+
+    /// The request as an `http::Request`: `POST`, the endpoint, the client's headers, the body.
+    fn http_request(&self, uri: http::Uri, body: Vec<u8>) -> http::Request<Vec<u8>> {
+        let mut request = http::Request::new(body);
+        *request.method_mut() = http::Method::POST;
+        *request.uri_mut() = uri;
+        *request.headers_mut() = self.inner.headers.clone();
+        request
     }
 
     /// The exact request an operation sends: validated, serialized and signed. Both the
     /// operation and its `prepare_*` method build it here.
     fn build_request<O: Op>(&self, request: &O::Request) -> Result<http::Request<Vec<u8>>> {
-        let params = O::params(request, self.inner.credentials.merchant_id())?;
-        let key = self.inner.credentials.key(O::KEY)?;
-        let (body, _protocol) = encode_request(&params, key);
-        let url = self.endpoint(O::PATH)?;
-        http::Request::builder()
-            .method(http::Method::POST)
-            .uri(url.as_str())
-            .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-            .header(ACCEPT, HeaderValue::from_static("application/json"))
-            .header(USER_AGENT, self.inner.user_agent.clone())
-            .body(body)
-            .map_err(|e| Error::Config(format!("cannot build the request of {}: {e}", O::NAME)))
+        let (body, uri, _) = self.encode::<O>(request)?;
+        Ok(self.http_request(uri, body))
     }
 
     /// Interprets an answer received by other means, with the same code as the operation.
@@ -794,10 +900,25 @@ impl Client {
             merchant_id = self.inner.credentials.merchant_id(),
         );
         async move {
-            let prepared = self.build_request::<O>(request)?;
+            let (body, uri, url) = self.encode::<O>(request)?;
             let ctx = self.context::<O>(request);
-            let attempt = || self.send_once::<O>(&prepared, &ctx);
+            // The request reqwest sends, built once, the same as `build_request`'s: method,
+            // URL, headers and body (held once and shared by the attempts, not copied).
+            let outgoing = match url {
+                Some(url) => {
+                    let mut request = reqwest::Request::new(http::Method::POST, url);
+                    *request.headers_mut() = self.inner.headers.clone();
+                    *request.body_mut() = Some(reqwest::Body::from(body));
+                    *request.timeout_mut() = Some(self.inner.timeout);
+                    Outgoing::Ready(request)
+                }
+                None => Outgoing::Convert(self.http_request(uri, body)),
+            };
             if O::RETRY_SAFE && self.inner.max_retries > 0 {
+                let attempt = || async {
+                    let request = self.attempt_request::<O>(&outgoing)?;
+                    self.send_once::<O>(request, &ctx).await
+                };
                 let backoff = ExponentialBuilder::default()
                     .with_min_delay(self.inner.retry_min_delay)
                     .with_max_delay(self.inner.retry_max_delay)
@@ -820,32 +941,53 @@ impl Client {
                     })
                     .await
             } else {
-                attempt().await
+                // Sent once: the prepared request itself.
+                let request = match outgoing {
+                    Outgoing::Ready(request) => request,
+                    convert @ Outgoing::Convert(_) => self.attempt_request::<O>(&convert)?,
+                };
+                self.send_once::<O>(request, &ctx).await
             }
         }
         .instrument(span)
         .await
     }
 
+    /// The request one attempt sends: a copy of the prepared one (the body is shared).
+    fn attempt_request<O: Op>(&self, outgoing: &Outgoing) -> Result<reqwest::Request> {
+        match outgoing {
+            Outgoing::Ready(request) => request.try_clone().ok_or_else(|| Error::Transport {
+                operation: O::NAME,
+                message: "the request cannot be sent again".to_owned(),
+                source: None,
+            }),
+            Outgoing::Convert(prepared) => {
+                let mut request =
+                    reqwest::Request::try_from(prepared.clone()).map_err(|e| Error::Transport {
+                        operation: O::NAME,
+                        message: describe_reqwest_error(&e),
+                        source: Some(Box::new(e)),
+                    })?;
+                *request.timeout_mut() = Some(self.inner.timeout);
+                Ok(request)
+            }
+        }
+    }
+
     async fn send_once<O: Op>(
         &self,
-        prepared: &http::Request<Vec<u8>>,
+        request: reqwest::Request,
         ctx: &CallContext<'_>,
     ) -> Result<O::Output> {
-        let started = std::time::Instant::now();
-        let mut request =
-            reqwest::Request::try_from(prepared.clone()).map_err(|e| Error::Transport {
-                operation: O::NAME,
-                message: describe_reqwest_error(&e),
-                source: Some(Box::new(e)),
-            })?;
-        *request.timeout_mut() = Some(self.inner.timeout);
-        let response = match self.inner.http.execute(request).await {
+        // The time is read only for the debug event that reports it.
+        let started = tracing::enabled!(tracing::Level::DEBUG).then(std::time::Instant::now);
+        let mut response = match self.inner.http.execute(request).await {
             Ok(r) => r,
             Err(e) => return Err(self.send_error::<O>(e, ctx.order_id)),
         };
         let status = response.status();
-        let headers = response.headers().clone();
+        // Reading the body does not need the headers: take them rather than copy them.
+        let headers = std::mem::take(response.headers_mut());
         let limit = self.inner.max_response_bytes;
         let body = match read_limited(response, limit).await {
             Ok(b) => b,
@@ -859,13 +1001,14 @@ impl Client {
             }
             Err(BodyFailure::Transport(e)) => return Err(self.send_error::<O>(e, ctx.order_id)),
         };
+        let body = body.as_slice();
         tracing::debug!(
             status = status.as_u16(),
-            elapsed_ms = started.elapsed().as_millis() as u64,
+            elapsed_ms = started.map_or(0, |t| t.elapsed().as_millis() as u64),
             bytes = body.len(),
             "flitt answered"
         );
-        self.interpret::<O>(status, &headers, &body, ctx)
+        self.interpret::<O>(status, &headers, body, ctx)
     }
 
     fn send_error<O: Op>(&self, e: reqwest::Error, order_id: &str) -> Error {
@@ -890,7 +1033,8 @@ impl Client {
     }
 
     fn excerpt(&self, body: &[u8], ctx: &CallContext<'_>) -> String {
-        let redact: Vec<&str> = ctx.redact.iter().map(String::as_str).collect();
+        let mut redact = self.inner.credentials.secrets();
+        redact.extend(ctx.sensitive.iter().map(String::as_str));
         scrub(body, &redact)
     }
 
@@ -1252,26 +1396,53 @@ enum BodyFailure {
     Transport(reqwest::Error),
 }
 
+/// A body as read: the only chunk, kept as received, or the chunks copied together.
+enum ReadBody<C> {
+    One(C),
+    Joined(Vec<u8>),
+}
+
+impl<C: AsRef<[u8]>> ReadBody<C> {
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            ReadBody::One(chunk) => chunk.as_ref(),
+            ReadBody::Joined(body) => body,
+        }
+    }
+}
+
 /// Reads a body of at most `limit` bytes: a larger `Content-Length` is refused before reading,
 /// and reading stops at the first chunk that passes the limit (the connection is then dropped,
-/// not drained).
+/// not drained). A body that arrives in one chunk is not copied.
 async fn read_limited(
     mut response: reqwest::Response,
     limit: usize,
-) -> std::result::Result<Vec<u8>, BodyFailure> {
+) -> std::result::Result<ReadBody<impl AsRef<[u8]>>, BodyFailure> {
     let declared = response.content_length();
     if declared.is_some_and(|n| n > limit as u64) {
         return Err(BodyFailure::TooLarge);
     }
+    let Some(first) = response.chunk().await.map_err(BodyFailure::Transport)? else {
+        return Ok(ReadBody::Joined(Vec::new()));
+    };
+    if first.len() > limit {
+        return Err(BodyFailure::TooLarge);
+    }
+    let Some(second) = response.chunk().await.map_err(BodyFailure::Transport)? else {
+        return Ok(ReadBody::One(first));
+    };
     let capacity = declared.map_or(8 * 1024, |n| n as usize).min(limit);
     let mut body = Vec::with_capacity(capacity.min(64 * 1024));
-    while let Some(chunk) = response.chunk().await.map_err(BodyFailure::Transport)? {
+    body.extend_from_slice(&first);
+    let mut next = Some(second);
+    while let Some(chunk) = next {
         if chunk.len() > limit - body.len() {
             return Err(BodyFailure::TooLarge);
         }
         body.extend_from_slice(&chunk);
+        next = response.chunk().await.map_err(BodyFailure::Transport)?;
     }
-    Ok(body)
+    Ok(ReadBody::Joined(body))
 }
 
 /// `Retry-After` as seconds or an HTTP date.
