@@ -33,6 +33,7 @@
 //! # Ok::<(), portone_client::Error>(())
 //! ```
 
+use std::borrow::Cow;
 use std::time::{Duration, SystemTime};
 
 use http::{HeaderMap, StatusCode};
@@ -161,7 +162,9 @@ struct ErrorBody {
     status_code: Option<ResultCode>,
     #[serde(default, alias = "status_message")]
     status_reason: Option<StatusReason>,
+    /// Read through [`ErrorProbe`]; kept so that `ErrorBody` decodes exactly the bodies it did.
     #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[allow(dead_code)]
     is_success: Option<bool>,
 }
 
@@ -211,19 +214,43 @@ fn provider_error(op: Op, ctx: &Context<'_>, raw: Raw<'_>, parsed: ErrorBody) ->
     }))
 }
 
+/// What [`check_success`] reads of a body: the fields of [`ErrorBody`], with the same names,
+/// alias, defaults and leniency (so it decodes exactly the bodies `ErrorBody` decodes), borrowed
+/// from the body instead of copied.
+#[derive(Deserialize)]
+struct ErrorProbe<'a> {
+    #[serde(default, borrow, deserialize_with = "lenient::opt_text")]
+    #[allow(dead_code)]
+    message: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "lenient::opt_text")]
+    status_code: Option<Cow<'a, str>>,
+    #[serde(
+        default,
+        borrow,
+        alias = "status_message",
+        deserialize_with = "lenient::opt_str"
+    )]
+    #[allow(dead_code)]
+    status_reason: Option<Cow<'a, str>>,
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    is_success: Option<bool>,
+}
+
 /// A 2xx answer whose body reports a failure (`is_success: false`, or a 4xxx–8xxx
 /// `status_code`) becomes a provider error.
 fn check_success(op: Op, ctx: &Context<'_>, raw: Raw<'_>) -> Result<(), Error> {
-    let Ok(parsed) = serde_json::from_slice::<ErrorBody>(raw.body) else {
+    let Ok(probe) = serde_json::from_slice::<ErrorProbe<'_>>(raw.body) else {
         return Ok(());
     };
-    let failed_code = parsed.status_code.as_ref().is_some_and(|c| {
+    let failed_code = probe.status_code.as_deref().is_some_and(|c| {
         !matches!(
-            c.class(),
+            ResultCode::class_of(c),
             CodeClass::Success | CodeClass::Pending | CodeClass::Unknown
         )
     });
-    if parsed.is_success == Some(false) || failed_code {
+    if probe.is_success == Some(false) || failed_code {
+        // The probe decoded, so `ErrorBody` does too, with the same values.
+        let parsed: ErrorBody = serde_json::from_slice(raw.body).unwrap_or_default();
         let raw = Raw {
             headers: &HeaderMap::new(),
             ..raw
@@ -251,6 +278,14 @@ fn document<T: DeserializeOwned>(op: Op, ctx: &Context<'_>, raw: Raw<'_>) -> Res
             lenient::MAX_JSON_DEPTH
         );
         return Err(decode_error(op, ctx, raw, ".".into(), message));
+    }
+    // Plain serde_json first; only a body that fails is decoded again, with path tracking, for
+    // the error (decoding is deterministic: it fails at the same place, with the same error).
+    let mut de = serde_json::Deserializer::from_slice(raw.body);
+    if let Ok(value) = T::deserialize(&mut de)
+        && de.end().is_ok()
+    {
+        return Ok(value);
     }
     let mut de = serde_json::Deserializer::from_slice(raw.body);
     let result = serde_path_to_error::deserialize::<_, T>(&mut de)
@@ -330,10 +365,13 @@ pub(crate) fn payment_methods_in(ctx: &Context<'_>, raw: Raw<'_>) -> Result<Paym
         if !items.is_array() {
             continue;
         }
-        let list: Vec<PaymentMethod> = serde_path_to_error::deserialize(items).map_err(|e| {
-            let path = format!("{kind}{}", e.path());
-            decode_error(op, ctx, raw, path, e.inner().to_string())
-        })?;
+        let list = match Vec::<PaymentMethod>::deserialize(&items) {
+            Ok(list) => list,
+            Err(_) => serde_path_to_error::deserialize(items).map_err(|e| {
+                let path = format!("{kind}{}", e.path());
+                decode_error(op, ctx, raw, path, e.inner().to_string())
+            })?,
+        };
         methods.by_type.insert(kind, list);
     }
     Ok(methods)
@@ -517,4 +555,63 @@ public_decoders! {
     payment_link_status => payment_link_status_in -> PaymentLinkState;
     /// The answer to [`Client::cancel_payment_link`](crate::Client::cancel_payment_link).
     cancel_payment_link => cancel_payment_link_in -> Acknowledgement;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ErrorBody, ErrorProbe};
+
+    #[test]
+    fn the_probe_decodes_exactly_what_the_error_body_decodes() {
+        let bodies: &[&str] = &[
+            r#"{"payment_link_ref":"r","payment_link":"https://x"}"#,
+            r#"{"message":"m","status_code":"4001","status_reason":"INVALID_REQUEST","is_success":false}"#,
+            r#"{"message":"a\"b","status_code":4001,"status_message":"X","is_success":"false"}"#,
+            r#"{"message":12.5,"status_code":4000.0,"is_success":0}"#,
+            r#"{"message":true,"status_code":-4000,"is_success":"1"}"#,
+            r#"{"message":null,"status_code":null,"status_reason":null,"is_success":null}"#,
+            r#"{"status_code":"2000","is_success":" TRUE "}"#,
+            r#"{"status_code":"\u0034001"}"#,
+            r#"{"status_code":true}"#,
+            r#"{"status_code":[]}"#,
+            r#"{"status_code":{}}"#,
+            r#"{"message":[1]}"#,
+            r#"{"status_reason":5}"#,
+            r#"{"status_reason":"A","status_message":"B"}"#,
+            r#"{"status_code":"1","status_code":"2"}"#,
+            r#"{"is_success":"maybe"}"#,
+            r#"{"is_success":2}"#,
+            r#"[]"#,
+            r#"[null,"4001"]"#,
+            r#"["m","4001","R",false]"#,
+            r#"["m","4001","R",false,1]"#,
+            r#"[1,2,3]"#,
+            r#"{} x"#,
+            r#""text""#,
+            r#"null"#,
+            r#"{"a":[[[[[[]]]]]],"is_success":false}"#,
+            "",
+        ];
+        for body in bodies {
+            let probe = serde_json::from_slice::<ErrorProbe<'_>>(body.as_bytes());
+            let full = serde_json::from_slice::<ErrorBody>(body.as_bytes());
+            assert_eq!(probe.is_ok(), full.is_ok(), "{body}");
+            if let (Ok(probe), Ok(full)) = (probe, full) {
+                assert_eq!(probe.is_success, full.is_success, "{body}");
+                assert_eq!(
+                    probe.status_code.as_deref(),
+                    full.status_code
+                        .as_ref()
+                        .map(crate::model::ResultCode::as_str),
+                    "{body}"
+                );
+                assert_eq!(probe.message.as_deref(), full.message.as_deref(), "{body}");
+                assert_eq!(
+                    probe.status_reason.is_some(),
+                    full.status_reason.is_some(),
+                    "{body}"
+                );
+            }
+        }
+    }
 }

@@ -442,6 +442,11 @@ fn as_pairs<'a>(values: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a 
 
 fn parse_typed<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
     refuse_deep(body)?;
+    // Plain serde_json first; a body that fails is decoded again with path tracking, which
+    // fails at the same place with the same error.
+    if let Ok(value) = T::deserialize(&mut serde_json::Deserializer::from_slice(body)) {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();

@@ -353,7 +353,12 @@ impl ResultCode {
 
     /// The documented class of the code.
     pub fn class(&self) -> CodeClass {
-        let code = self.0.trim();
+        Self::class_of(&self.0)
+    }
+
+    /// The documented class of the code `code` (as received).
+    pub(crate) fn class_of(code: &str) -> CodeClass {
+        let code = code.trim();
         if code.len() != 4 || !code.bytes().all(|b| b.is_ascii_digit()) {
             return CodeClass::Unknown;
         }
