@@ -1,6 +1,7 @@
 //! Lenient deserialization of Flitt's scalars: numbers sent as strings or as numbers, empty
 //! strings meaning "absent", booleans as `true` or `"Y"`, dates as `DD.MM.YYYY hh:mm:ss`.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -16,17 +17,23 @@ pub(crate) const DATE_TIME: &[BorrowedFormatItem<'static>] =
 /// `DD.MM.YYYY`, the format of `settlement_date`.
 pub(crate) const DATE: &[BorrowedFormatItem<'static>] = format_description!("[day].[month].[year]");
 
-/// A JSON scalar as received.
-enum Scalar {
+/// A JSON scalar as received (a string borrowed from the input when it has no escapes).
+enum Scalar<'de> {
     Null,
     Bool(bool),
     U64(u64),
     I64(i64),
     F64(f64),
-    Str(String),
+    Str(Cow<'de, str>),
 }
 
-impl Scalar {
+/// A type read from a wire string (open enums, currencies): `From<String>` without needing
+/// an owned string for the values it knows.
+pub(crate) trait FromWire: Sized {
+    fn from_wire(raw: Cow<'_, str>) -> Self;
+}
+
+impl Scalar<'_> {
     fn describe(&self) -> String {
         match self {
             Scalar::Null => "null".into(),
@@ -42,54 +49,62 @@ impl Scalar {
 struct ScalarVisitor;
 
 impl<'de> Visitor<'de> for ScalarVisitor {
-    type Value = Scalar;
+    type Value = Scalar<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a string, a number, a boolean or null")
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Scalar, E> {
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
         Ok(Scalar::Null)
     }
-    fn visit_none<E: de::Error>(self) -> Result<Scalar, E> {
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
         Ok(Scalar::Null)
     }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Scalar, D::Error> {
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
     }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Scalar, E> {
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
         Ok(Scalar::Bool(v))
     }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar, E> {
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
         Ok(Scalar::U64(v))
     }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar, E> {
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
         Ok(Scalar::I64(v))
     }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Scalar, E> {
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
         Ok(Scalar::F64(v))
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
-        Ok(Scalar::Str(v.to_owned()))
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Scalar::Str(Cow::Borrowed(v)))
     }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Scalar, E> {
-        Ok(Scalar::Str(v))
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Scalar::Str(Cow::Owned(v.to_owned())))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Scalar::Str(Cow::Owned(v)))
     }
 }
 
-fn scalar<'de, D: Deserializer<'de>>(d: D) -> Result<Scalar, D::Error> {
+fn scalar<'de, D: Deserializer<'de>>(d: D) -> Result<Scalar<'de>, D::Error> {
     d.deserialize_any(ScalarVisitor)
 }
 
 /// Text: strings as they are, numbers and booleans as their text; empty or null is `None`.
 pub(crate) fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(opt_text_ref(d)?.map(Cow::into_owned))
+}
+
+/// [`opt_text`], borrowing a string from the input where it can.
+fn opt_text_ref<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'de, str>>, D::Error> {
     Ok(match scalar(d)? {
         Scalar::Null => None,
         Scalar::Str(s) if s.is_empty() => None,
         Scalar::Str(s) => Some(s),
-        Scalar::Bool(b) => Some(b.to_string()),
-        Scalar::U64(n) => Some(n.to_string()),
-        Scalar::I64(n) => Some(n.to_string()),
-        Scalar::F64(n) => Some(n.to_string()),
+        Scalar::Bool(b) => Some(Cow::Owned(b.to_string())),
+        Scalar::U64(n) => Some(Cow::Owned(n.to_string())),
+        Scalar::I64(n) => Some(Cow::Owned(n.to_string())),
+        Scalar::F64(n) => Some(Cow::Owned(n.to_string())),
     })
 }
 
@@ -98,7 +113,7 @@ pub(crate) fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> 
     opt_text(d)?.ok_or_else(|| de::Error::custom("expected a non-empty value"))
 }
 
-fn to_u64<E: de::Error>(value: Scalar) -> Result<Option<u64>, E> {
+fn to_u64<E: de::Error>(value: Scalar<'_>) -> Result<Option<u64>, E> {
     match value {
         Scalar::Null => Ok(None),
         Scalar::Str(s) if s.trim().is_empty() => Ok(None),
@@ -127,10 +142,10 @@ pub(crate) fn opt_decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Deci
         Scalar::Null => return Ok(None),
         Scalar::Str(s) if s.trim().is_empty() => return Ok(None),
         Scalar::Str(s) => s,
-        Scalar::U64(n) => n.to_string(),
-        Scalar::I64(n) => n.to_string(),
+        Scalar::U64(n) => Cow::Owned(n.to_string()),
+        Scalar::I64(n) => Cow::Owned(n.to_string()),
         // Rust prints the shortest text that reads back as the same float.
-        Scalar::F64(n) => n.to_string(),
+        Scalar::F64(n) => Cow::Owned(n.to_string()),
         Scalar::Bool(b) => {
             return Err(de::Error::custom(format!(
                 "expected a decimal number, got boolean `{b}`"
@@ -169,12 +184,12 @@ pub(crate) fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, 
 pub(crate) fn opt_enum<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
 where
     D: Deserializer<'de>,
-    T: From<String>,
+    T: FromWire,
 {
     match scalar(d)? {
         Scalar::Null => Ok(None),
         Scalar::Str(s) if s.is_empty() => Ok(None),
-        Scalar::Str(s) => Ok(Some(T::from(s))),
+        Scalar::Str(s) => Ok(Some(T::from_wire(s))),
         other => Err(de::Error::custom(format!(
             "expected a string, got {}",
             other.describe()
@@ -186,7 +201,7 @@ where
 pub(crate) fn enum_value<'de, D, T>(d: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
-    T: From<String>,
+    T: FromWire,
 {
     opt_enum(d)?.ok_or_else(|| de::Error::custom("expected a non-empty string"))
 }
@@ -219,7 +234,7 @@ pub(crate) fn opt_date_time<'de, D>(d: D) -> Result<Option<PrimitiveDateTime>, D
 where
     D: Deserializer<'de>,
 {
-    match opt_text(d)? {
+    match opt_text_ref(d)? {
         None => Ok(None),
         Some(s) => PrimitiveDateTime::parse(s.trim(), DATE_TIME)
             .map(Some)
@@ -232,7 +247,7 @@ pub(crate) fn opt_date<'de, D>(d: D) -> Result<Option<Date>, D::Error>
 where
     D: Deserializer<'de>,
 {
-    match opt_text(d)? {
+    match opt_text_ref(d)? {
         None => Ok(None),
         Some(s) => Date::parse(s.trim(), DATE)
             .map(Some)

@@ -73,6 +73,13 @@ macro_rules! open_enum {
             }
         }
 
+        impl crate::model::de::FromWire for $name {
+            fn from_wire(raw: ::std::borrow::Cow<'_, str>) -> Self {
+                $( if raw.eq_ignore_ascii_case($wire) { return $name::$variant; } )+
+                $name::Unknown(raw.into_owned())
+            }
+        }
+
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
@@ -278,6 +285,26 @@ impl From<String> for Currency {
     }
 }
 
+impl de::FromWire for Currency {
+    fn from_wire(raw: std::borrow::Cow<'_, str>) -> Self {
+        // The codes it names are kept without a copy (the same value either way).
+        for known in [
+            Currency::GEL,
+            Currency::EUR,
+            Currency::USD,
+            Currency::GBP,
+            Currency::CZK,
+            Currency::UZS,
+            Currency::UAH,
+        ] {
+            if known.as_str() == raw {
+                return known;
+            }
+        }
+        Currency(std::borrow::Cow::Owned(raw.into_owned()))
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Currency {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         de::enum_value(d)
@@ -297,6 +324,22 @@ mod tests {
         assert_eq!(OrderStatus::from("approved"), OrderStatus::Approved);
         assert_eq!(CardType::from("VISA"), CardType::Visa);
         assert_eq!(TranType::from("p2p credit"), TranType::P2pCredit);
+    }
+
+    #[test]
+    fn wire_values_read_as_from_string_reads_them() {
+        use crate::model::de::FromWire;
+        for raw in ["GEL", "gel", "UAH", "XYZ", ""] {
+            let read = Currency::from_wire(raw.into());
+            assert_eq!(read, Currency::from(raw.to_owned()));
+            assert_eq!(read.as_str(), raw);
+        }
+        for raw in ["approved", "APPROVED", "on_hold"] {
+            assert_eq!(
+                OrderStatus::from_wire(raw.into()),
+                OrderStatus::from(raw.to_owned())
+            );
+        }
     }
 
     #[test]
