@@ -1,6 +1,13 @@
-//! End-to-end throughput on loopback: each provider's payment call sent through the crate and
-//! through a hand-written reqwest call that sends the identical bytes (taken from the crate's
-//! `prepare_*`) to the identical local server, sequentially and with 32 requests in flight.
+//! End-to-end throughput on loopback: each provider's payment call sent to the identical local
+//! server, sequentially and with 32 requests in flight, by three clients that send the
+//! identical bytes (taken from the crate's `prepare_*`):
+//!
+//! * the crate: build the typed request, validate, serialize, sign, send, read, verify, decode;
+//! * a hand-written reqwest call ([`cases::handwritten`]): authenticate the request with the
+//!   bare primitive, send it, read the answer and parse it as JSON (for Flitt, check the
+//!   answer's signature) — the work no integration can skip;
+//! * a replay of the prepared request: send the finished bytes, read the answer's bytes — the
+//!   floor of the HTTP stack, with no per-call work at all.
 //!
 //! `cargo bench -p xtask --bench throughput` prints the table and writes
 //! `target/bench-results/throughput.json`; `cargo xtask bench-report` combines it with the
@@ -21,6 +28,7 @@ mod cases;
 #[path = "common/server.rs"]
 mod server;
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use cases::{Call, Case};
@@ -30,13 +38,16 @@ const CONCURRENT: usize = 8_000;
 const IN_FLIGHT: usize = 32;
 const ROUNDS: usize = 3;
 
+/// One client's result for one mode: requests per second, and for the sequential mode the
+/// TCP connections it opened from its first request to the end of its sequential rounds.
 #[derive(Debug, Clone, Copy, Default)]
 struct Run {
     rps: f64,
     connections: usize,
 }
 
-async fn run_crate(call: &Call, total: usize, in_flight: usize) -> Duration {
+/// Runs `call` `total` times, `in_flight` at a time.
+async fn run(call: &Call, total: usize, in_flight: usize) -> Duration {
     let start = Instant::now();
     let per_task = total / in_flight;
     let mut tasks = tokio::task::JoinSet::new();
@@ -44,7 +55,7 @@ async fn run_crate(call: &Call, total: usize, in_flight: usize) -> Duration {
         let call = call.clone();
         tasks.spawn(async move {
             for _ in 0..per_task {
-                call().await.expect("the crate's call succeeds");
+                call().await.expect("the call succeeds");
             }
         });
     }
@@ -54,33 +65,26 @@ async fn run_crate(call: &Call, total: usize, in_flight: usize) -> Duration {
     start.elapsed()
 }
 
-async fn run_raw(
-    client: &reqwest::Client,
-    request: &reqwest::Request,
-    total: usize,
-    in_flight: usize,
-) -> Duration {
-    let start = Instant::now();
-    let per_task = total / in_flight;
-    let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..in_flight {
-        let client = client.clone();
-        let request = request.try_clone().expect("cloneable request");
-        tasks.spawn(async move {
-            for _ in 0..per_task {
-                let response = client
-                    .execute(request.try_clone().expect("cloneable request"))
-                    .await
-                    .expect("raw call");
-                assert!(response.status().is_success());
-                response.bytes().await.expect("raw body");
+/// The replay baseline: the crate's prepared request, cloned and sent as is; the answer's
+/// bytes are read and nothing else is done.
+fn replay(request: reqwest::Request) -> Call {
+    let client = reqwest::Client::new();
+    let shared = Arc::new((client, request));
+    Arc::new(move || {
+        let shared = Arc::clone(&shared);
+        Box::pin(async move {
+            let (client, request) = &*shared;
+            let response = client
+                .execute(request.try_clone().expect("cloneable request"))
+                .await
+                .map_err(|e| e.to_string())?;
+            if !response.status().is_success() {
+                return Err(format!("status {}", response.status()));
             }
-        });
-    }
-    while let Some(result) = tasks.join_next().await {
-        result.expect("task");
-    }
-    start.elapsed()
+            response.bytes().await.map_err(|e| e.to_string())?;
+            Ok(())
+        })
+    })
 }
 
 fn median(mut values: Vec<f64>) -> f64 {
@@ -91,55 +95,62 @@ fn median(mut values: Vec<f64>) -> f64 {
 struct Row {
     provider: &'static str,
     operation: &'static str,
-    sequential: (Run, Run),
-    concurrent: (Run, Run),
+    /// Per client (crate, hand-written, replay): sequential, then 32 in flight.
+    sequential: [Run; 3],
+    concurrent: [Run; 3],
 }
 
 async fn measure(case: Case) -> Row {
-    let raw_client = reqwest::Client::builder().build().expect("raw client");
-    let raw_request = reqwest::Request::try_from(case.prepared).expect("reqwest request");
     let server = &case.server;
+    // Only the crate's client has talked to the server so far (Pivot's access token).
+    let mut connections = [server.connections(), 0, 0];
+    let calls = [
+        case.call.clone(),
+        case.handwritten.clone(),
+        replay(reqwest::Request::try_from(case.prepared).expect("reqwest request")),
+    ];
 
-    // Warm up both paths (connection, token cache, allocator), counting the connections each
-    // client opens: the sequential rounds below must open none.
-    // The server sees only these two clients; the crate's may already have connected while the
-    // case was prepared (an access token), so its count is the total minus the raw client's.
-    run_crate(&case.call, 200, 1).await;
-    let before = server.connections();
-    run_raw(&raw_client, &raw_request, 200, 1).await;
-    let mut raw_conns = server.connections() - before;
+    // Warm up every path (connection, token cache, allocator), counting the connections each
+    // client opens: a client that reuses its connection opens one in all.
+    for (i, call) in calls.iter().enumerate() {
+        let before = server.connections();
+        run(call, 200, 1).await;
+        connections[i] += server.connections() - before;
+    }
 
-    let mut results = Vec::new();
+    let mut sequential = [Run::default(); 3];
+    let mut concurrent = [Run::default(); 3];
     for (total, in_flight) in [(SEQUENTIAL, 1), (CONCURRENT, IN_FLIGHT)] {
-        let (mut crate_rps, mut raw_rps) = (Vec::new(), Vec::new());
+        let mut rps: [Vec<f64>; 3] = Default::default();
+        // The clients alternate within each round, so a change in the machine's load affects
+        // them alike.
         for _ in 0..ROUNDS {
-            let before = server.connections();
-            let t = run_raw(&raw_client, &raw_request, total, in_flight).await;
-            if in_flight == 1 {
-                raw_conns += server.connections() - before;
+            for (i, call) in calls.iter().enumerate() {
+                let before = server.connections();
+                let t = run(call, total, in_flight).await;
+                if in_flight == 1 {
+                    connections[i] += server.connections() - before;
+                }
+                rps[i].push(total as f64 / t.as_secs_f64());
             }
-            raw_rps.push(total as f64 / t.as_secs_f64());
-
-            let t = run_crate(&case.call, total, in_flight).await;
-            crate_rps.push(total as f64 / t.as_secs_f64());
         }
-        let crate_conns = server.connections() - raw_conns;
-        results.push((
-            Run {
-                rps: median(crate_rps),
-                connections: crate_conns,
-            },
-            Run {
-                rps: median(raw_rps),
-                connections: raw_conns,
-            },
-        ));
+        for i in 0..3 {
+            let result = Run {
+                rps: median(std::mem::take(&mut rps[i])),
+                connections: connections[i],
+            };
+            if in_flight == 1 {
+                sequential[i] = result;
+            } else {
+                concurrent[i] = result;
+            }
+        }
     }
     Row {
         provider: case.provider,
         operation: case.operation,
-        sequential: results[0],
-        concurrent: results[1],
+        sequential,
+        concurrent,
     }
 }
 
@@ -151,6 +162,8 @@ fn main() {
         println!("throughput: run with `cargo bench -p xtask --bench throughput`");
         return;
     }
+    // Further arguments name the providers to measure (all when none is given).
+    let only: Vec<&String> = args[1..].iter().filter(|a| !a.starts_with('-')).collect();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -159,62 +172,79 @@ fn main() {
     let rows = runtime.block_on(async {
         let mut rows = Vec::new();
         for case in cases::all().await {
+            if !only.is_empty() && !only.iter().any(|p| *p == case.provider) {
+                continue;
+            }
             rows.push(measure(case).await);
         }
         rows
     });
 
     println!(
-        "\n{:<9} {:<38} {:>10} {:>10} {:>6} {:>5} | {:>10} {:>10} {:>6}",
+        "\n{:<9} {:<36} | {:>8} {:>8} {:>8} {:>6} {:>6} {:>7} | {:>8} {:>8} {:>8} {:>6} {:>6}",
         "provider",
         "operation",
-        "seq crate",
-        "seq raw",
-        "ratio",
+        "seq crt",
+        "seq hand",
+        "seq rply",
+        "c/hand",
+        "c/rply",
         "conns",
-        "x32 crate",
-        "x32 raw",
-        "ratio"
+        "x32 crt",
+        "x32 hand",
+        "x32 rply",
+        "c/hand",
+        "c/rply",
     );
     let mut json = Vec::new();
     for row in &rows {
-        let seq_ratio = row.sequential.0.rps / row.sequential.1.rps;
-        let con_ratio = row.concurrent.0.rps / row.concurrent.1.rps;
+        let ratio = |runs: &[Run; 3], base: usize| runs[0].rps / runs[base].rps;
         println!(
-            "{:<9} {:<38} {:>10.0} {:>10.0} {:>6.3} {:>2}/{:<2} | {:>10.0} {:>10.0} {:>6.3}",
+            "{:<9} {:<36} | {:>8.0} {:>8.0} {:>8.0} {:>6.3} {:>6.3} {:>2}/{}/{} | {:>8.0} {:>8.0} {:>8.0} {:>6.3} {:>6.3}",
             row.provider,
             row.operation,
-            row.sequential.0.rps,
-            row.sequential.1.rps,
-            seq_ratio,
-            row.sequential.0.connections,
-            row.sequential.1.connections,
-            row.concurrent.0.rps,
-            row.concurrent.1.rps,
-            con_ratio,
+            row.sequential[0].rps,
+            row.sequential[1].rps,
+            row.sequential[2].rps,
+            ratio(&row.sequential, 1),
+            ratio(&row.sequential, 2),
+            row.sequential[0].connections,
+            row.sequential[1].connections,
+            row.sequential[2].connections,
+            row.concurrent[0].rps,
+            row.concurrent[1].rps,
+            row.concurrent[2].rps,
+            ratio(&row.concurrent, 1),
+            ratio(&row.concurrent, 2),
         );
+        let mode = |runs: &[Run; 3], requests: usize, connections: bool| {
+            let mut mode = serde_json::json!({
+                "requests": requests,
+                "crate_rps": runs[0].rps,
+                "handwritten_rps": runs[1].rps,
+                "replay_rps": runs[2].rps,
+                "ratio_handwritten": ratio(runs, 1),
+                "ratio_replay": ratio(runs, 2),
+            });
+            if connections {
+                mode["connections"] = serde_json::json!({
+                    "crate": runs[0].connections,
+                    "handwritten": runs[1].connections,
+                    "replay": runs[2].connections,
+                });
+            }
+            mode
+        };
         json.push(serde_json::json!({
             "provider": row.provider,
             "operation": row.operation,
-            "sequential": {
-                "requests": SEQUENTIAL,
-                "crate_rps": row.sequential.0.rps,
-                "raw_rps": row.sequential.1.rps,
-                "ratio": seq_ratio,
-                "crate_connections": row.sequential.0.connections,
-                "raw_connections": row.sequential.1.connections,
-            },
-            "concurrent": {
-                "requests": CONCURRENT,
-                "in_flight": IN_FLIGHT,
-                "crate_rps": row.concurrent.0.rps,
-                "raw_rps": row.concurrent.1.rps,
-                "ratio": con_ratio,
-            },
+            "in_flight": IN_FLIGHT,
+            "sequential": mode(&row.sequential, SEQUENTIAL, true),
+            "concurrent": mode(&row.concurrent, CONCURRENT, false),
         }));
     }
     println!(
-        "\nrps = requests per second (median of {ROUNDS} rounds); ratio = crate / raw reqwest; conns = TCP connections the crate / raw client opened from its first request to the end of the sequential rounds"
+        "\nrps = requests per second (median of {ROUNDS} rounds); crt = the crate, hand = hand-written reqwest call, rply = replay of the prepared bytes; c/hand, c/rply = crate / baseline; conns = TCP connections each client (crate/hand/replay) opened from its first request to the end of the sequential rounds"
     );
     let dir = results_dir();
     std::fs::create_dir_all(&dir).expect("results dir");

@@ -23,6 +23,8 @@ pub struct Case {
     pub call: Call,
     /// The exact request the crate sends (from its `prepare_*`), for the raw reqwest baseline.
     pub prepared: http::Request<Vec<u8>>,
+    /// The same call written by hand with reqwest: see [`handwritten`].
+    pub handwritten: Call,
 }
 
 pub fn fixture(provider: &str, name: &str) -> Vec<u8> {
@@ -46,6 +48,85 @@ where
         let future = op(client.clone());
         Box::pin(async move { future.await.map(drop).map_err(|e| e.to_string()) })
     })
+}
+
+/// The per-call work of the hand-written call that the crate's `prepare_*` does for it:
+/// authenticating the request with the bare primitive (it may set headers).
+type Authenticate = Box<dyn Fn(&mut http::HeaderMap) + Send + Sync>;
+/// What the hand-written call checks in the parsed answer (Flitt: its signature).
+type Check = Box<dyn Fn(&serde_json::Value) -> bool + Send + Sync>;
+
+/// The same payment call written by hand with reqwest, doing per call what no integration can
+/// skip: authenticate the request with the bare primitive (over the identical bytes the crate
+/// sends, taken from its `prepare_*`), build the request with reqwest's builder, send it on a
+/// pooled client, read the answer and parse it as JSON (`serde_json::Value`), and run `check`
+/// on it. It builds, validates and serializes no request and decodes into no types.
+pub fn handwritten(
+    prepared: &http::Request<Vec<u8>>,
+    authenticate: Authenticate,
+    check: Check,
+) -> Call {
+    let client = reqwest::Client::new();
+    let method = prepared.method().clone();
+    let url = prepared.uri().to_string();
+    let headers = prepared.headers().clone();
+    let body = Bytes::from(prepared.body().clone());
+    let shared = Arc::new((client, method, url, headers, body, authenticate, check));
+    Arc::new(move || {
+        let shared = Arc::clone(&shared);
+        Box::pin(async move {
+            let (client, method, url, headers, body, authenticate, check) = &*shared;
+            let mut headers = headers.clone();
+            authenticate(&mut headers);
+            let response = client
+                .request(method.clone(), url.as_str())
+                .headers(headers)
+                .body(body.clone())
+                .send()
+                .await
+                .map_err(|e| e.to_string())?;
+            if !response.status().is_success() {
+                return Err(format!("status {}", response.status()));
+            }
+            let bytes = response.bytes().await.map_err(|e| e.to_string())?;
+            let value: serde_json::Value =
+                serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+            if check(&value) {
+                Ok(())
+            } else {
+                Err("the answer's check failed".to_owned())
+            }
+        })
+    })
+}
+
+fn no_auth() -> Authenticate {
+    Box::new(|_| {})
+}
+
+fn no_check() -> Check {
+    Box::new(|_| true)
+}
+
+fn text_header<B>(request: &http::Request<B>, name: &str) -> String {
+    request
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The flat (key, text) pairs of a JSON object, as the Fondy signature takes them.
+pub fn flat_fields(object: &serde_json::Map<String, serde_json::Value>) -> Vec<(String, String)> {
+    object
+        .iter()
+        .filter_map(|(k, v)| match v {
+            serde_json::Value::String(s) => Some((k.clone(), s.clone())),
+            serde_json::Value::Number(n) => Some((k.clone(), n.to_string())),
+            _ => None,
+        })
+        .collect()
 }
 
 fn canned(method: &'static str, path: &str, status: u16, body: Vec<u8>) -> Canned {
@@ -123,12 +204,40 @@ pub mod cardflo {
             client,
             |client| async move { client.debit(&request()).await },
         );
+        // By hand: the X-Signature (HMAC-SHA512 over the body's SHA-512 and the headers).
+        let (content_type, date) = (
+            text_header(&prepared, "content-type"),
+            text_header(&prepared, "date"),
+        );
+        let (path, body) = (prepared.uri().path().to_owned(), prepared.body().clone());
+        let sign = move || {
+            payments_signing::ixopay::sign(
+                SHARED_SECRET,
+                &payments_signing::ixopay::SignatureInput {
+                    method: "POST",
+                    body: &body,
+                    content_type: &content_type,
+                    date: &date,
+                    request_uri: &path,
+                },
+            )
+        };
+        assert_eq!(sign(), text_header(&prepared, "x-signature"));
+        let authenticate: Authenticate = Box::new(move |headers| {
+            let signature = sign();
+            headers.insert(
+                "x-signature",
+                http::HeaderValue::from_str(&signature).expect("header"),
+            );
+        });
+        let handwritten = handwritten(&prepared, authenticate, no_check());
         Case {
             provider: "cardflo",
             operation: "debit",
             server,
             call,
             prepared,
+            handwritten,
         }
     }
 }
@@ -177,12 +286,39 @@ pub mod flitt {
         let call = call(client, |client| async move {
             client.recurring(&request()).await
         });
+        // By hand: the request's SHA-1 signature over its fields (the body carries it), and the
+        // answer's signature checked the same way.
+        let body: serde_json::Value = serde_json::from_slice(prepared.body()).expect("json");
+        let fields = flat_fields(body["request"].as_object().expect("request object"));
+        let sign =
+            move || payments_signing::fondy::sign("test", fields.iter().map(|(k, v)| (k, v)));
+        assert_eq!(
+            body["request"]["signature"].as_str(),
+            Some(sign().as_str()),
+            "the hand-written signature is the crate's"
+        );
+        let authenticate: Authenticate = Box::new(move |_| {
+            std::hint::black_box(sign());
+        });
+        let check: Check = Box::new(|answer| {
+            let Some(fields) = answer["response"].as_object() else {
+                return false;
+            };
+            let signature = fields
+                .get("signature")
+                .and_then(|s| s.as_str())
+                .unwrap_or_default();
+            let pairs = flat_fields(fields);
+            payments_signing::fondy::verify("test", pairs.iter().map(|(k, v)| (k, v)), signature)
+        });
+        let handwritten = handwritten(&prepared, authenticate, check);
         Case {
             provider: "flitt",
             operation: "recurring",
             server,
             call,
             prepared,
+            handwritten,
         }
     }
 }
@@ -225,12 +361,15 @@ pub mod moment {
         let call = call(client, |client| async move {
             client.create_payment_session(&request()).await
         });
+        // By hand: a static bearer key; nothing to compute per call.
+        let handwritten = handwritten(&prepared, no_auth(), no_check());
         Case {
             provider: "moment",
             operation: "create_payment_session",
             server,
             call,
             prepared,
+            handwritten,
         }
     }
 }
@@ -305,12 +444,55 @@ pub mod portone {
         let call = call(client, |client| async move {
             client.create_payment_link(&request()).await
         });
+        // By hand: a fresh HS256 JWT per call, and the body's signature_hash (HMAC-SHA256 of the
+        // form-encoded fields; the body carries it).
+        let body: serde_json::Value = serde_json::from_slice(prepared.body()).expect("json");
+        let signature_hash = move || {
+            payments_signing::portone::signature_hash(
+                SECRET,
+                [
+                    ("amount", "19010"),
+                    ("client_key", PORTONE_KEY),
+                    ("currency", "VND"),
+                    ("failure_url", "https://checkout.portone.cloud/failure.html"),
+                    ("merchant_order_id", "MERCHANT1617366877238"),
+                    ("success_url", "https://checkout.portone.cloud/success.html"),
+                ],
+            )
+        };
+        assert_eq!(
+            body["signature_hash"].as_str(),
+            Some(signature_hash().as_str()),
+            "the hand-written signature_hash is the crate's"
+        );
+        let authenticate: Authenticate = Box::new(move |headers| {
+            let iat = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or_default();
+            let jwt = payments_signing::portone::jwt_hs256(
+                SECRET,
+                &payments_signing::portone::JwtClaims {
+                    iss: "PORTONE",
+                    sub: PORTONE_KEY,
+                    iat,
+                    exp: iat + 300,
+                },
+            );
+            std::hint::black_box(signature_hash());
+            headers.insert(
+                http::header::AUTHORIZATION,
+                http::HeaderValue::from_str(&format!("Bearer {jwt}")).expect("header"),
+            );
+        });
+        let handwritten = handwritten(&prepared, authenticate, no_check());
         Case {
             provider: "portone",
             operation: "create_payment_link",
             server,
             call,
             prepared,
+            handwritten,
         }
     }
 }
@@ -387,12 +569,15 @@ pub mod pivot {
         let call = call(client, |client| async move {
             client.create_payment_session(&request()).await
         });
+        // By hand: the cached bearer token; nothing to compute per call.
+        let handwritten = handwritten(&prepared, no_auth(), no_check());
         Case {
             provider: "pivot",
             operation: "create_payment_session (stored card)",
             server,
             call,
             prepared,
+            handwritten,
         }
     }
 }
