@@ -285,11 +285,7 @@ pub(crate) fn verify_fields(key: &SecretString, object: &RawObject<'_>) -> Signa
     let Some(signature) = object.text_of("signature").filter(|s| !s.is_empty()) else {
         return SignatureCheck::Missing;
     };
-    let pairs = object
-        .fields()
-        .iter()
-        .filter_map(|(k, v)| signing_text(v).map(|text| (k.as_ref(), text)));
-    if fondy::verify(key.expose_secret(), pairs, &signature) {
+    if fondy::verify(key.expose_secret(), object.texts(), &signature) {
         SignatureCheck::Valid
     } else {
         SignatureCheck::Mismatch

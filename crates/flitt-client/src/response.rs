@@ -30,6 +30,9 @@ pub(crate) struct RawObject<'a> {
     /// Whether a key was received more than once (typed decoding then reads the text, which
     /// reports the duplicate).
     duplicates: bool,
+    /// Each field's text form (as it takes part in a signature), once computed for a
+    /// signature check; empty until then.
+    texts: Vec<Option<Cow<'a, str>>>,
 }
 
 /// Where and why decoding failed.
@@ -160,6 +163,7 @@ impl<'a> RawObject<'a> {
             text: text.trim(),
             fields,
             duplicates,
+            texts: Vec::new(),
         })
     }
 
@@ -178,17 +182,43 @@ impl<'a> RawObject<'a> {
         Self::parse(storage)
     }
 
-    pub(crate) fn get(&self, key: &str) -> Option<&'a RawValue> {
+    fn position(&self, key: &str) -> Option<usize> {
         self.fields
             .binary_search_by(|(k, _)| k.as_bytes().cmp(key.as_bytes()))
             .ok()
+    }
+
+    pub(crate) fn get(&self, key: &str) -> Option<&'a RawValue> {
+        self.position(key)
             .and_then(|i| self.fields.get(i))
             .map(|(_, v)| *v)
     }
 
     /// The text form of a field (as it takes part in a signature).
-    pub(crate) fn text_of(&self, key: &str) -> Option<Cow<'a, str>> {
-        self.get(key).and_then(signing_text)
+    pub(crate) fn text_of(&self, key: &str) -> Option<Cow<'_, str>> {
+        let i = self.position(key)?;
+        match self.texts.get(i) {
+            Some(text) => text.as_deref().map(Cow::Borrowed),
+            None => self.fields.get(i).and_then(|(_, v)| signing_text(v)),
+        }
+    }
+
+    /// Computes every field's text form once (a signature check reads them all).
+    pub(crate) fn compute_texts(&mut self) {
+        if self.texts.len() != self.fields.len() {
+            self.texts = self.fields.iter().map(|(_, v)| signing_text(v)).collect();
+        }
+    }
+
+    /// Every field with a text form, with that text, in key order.
+    pub(crate) fn texts(&self) -> impl Iterator<Item = (&str, Cow<'_, str>)> {
+        self.fields
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (k, v))| match self.texts.get(i) {
+                Some(text) => text.as_deref().map(|t| (k.as_ref(), Cow::Borrowed(t))),
+                None => signing_text(v).map(|t| (k.as_ref(), t)),
+            })
     }
 
     /// The fields in key order.
@@ -473,6 +503,8 @@ pub(crate) fn verify_object<'a: 's, 's>(
         }
         return decode_v2_data(&data, storage).map_err(Rejection::Malformed);
     }
+    let mut object = object;
+    object.compute_texts();
     let mut outcome = SignatureCheck::Missing;
     for key in keys {
         outcome = verify_fields(key, &object);
@@ -547,6 +579,7 @@ pub(crate) fn parse_envelope(body: &[u8]) -> Result<Envelope<'_>, FieldError> {
             text: text.trim(),
             fields,
             duplicates,
+            texts: Vec::new(),
         });
     }
     let value: &RawValue = serde_json::from_str(text)

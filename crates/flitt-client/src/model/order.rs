@@ -1,5 +1,6 @@
 //! The order object of responses and callbacks, and `status/order_id`.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
@@ -223,9 +224,8 @@ impl Order {
     pub(crate) fn from_raw(object: &RawObject<'_>) -> Result<Order, FieldError> {
         let mut order: Order = object.decode()?;
         order.additional_info = match object.get("additional_info") {
-            Some(raw) => {
-                AdditionalInfo::parse(raw.get()).map_err(|e| e.within("additional_info"))?
-            }
+            Some(raw) => AdditionalInfo::parse(raw.get(), object.text_of("additional_info"))
+                .map_err(|e| e.within("additional_info"))?,
             None => None,
         };
         order.extra = object.extra_by(is_order_field);
@@ -327,13 +327,14 @@ fn is_additional_info_field(key: &str) -> bool {
 
 impl AdditionalInfo {
     /// Parses the raw `additional_info` field: a string holding JSON (or, leniently, an object).
-    fn parse(raw: &str) -> Result<Option<AdditionalInfo>, FieldError> {
+    /// `text` is the field's text form (for a string, its value), when already known.
+    fn parse(raw: &str, text: Option<Cow<'_, str>>) -> Result<Option<AdditionalInfo>, FieldError> {
         // The raw value was checked as JSON when its object was parsed, so `null` and strings
         // are read directly; anything else takes the general route.
         match raw.as_bytes().first() {
             Some(b'n') if raw == "null" => Ok(None),
             Some(b'"') => {
-                let Some(text) = crate::auth::json_string(raw) else {
+                let Some(text) = text.or_else(|| crate::auth::json_string(raw)) else {
                     return Self::parse_value(raw);
                 };
                 if text.trim().is_empty() {
