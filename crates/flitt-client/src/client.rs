@@ -845,14 +845,17 @@ impl Client {
 
     /// The signed body of an operation and its endpoint: validated, serialized and signed.
     /// Both the operation and its `prepare_*` method build their request from these.
-    fn encode<O: Op>(&self, request: &O::Request) -> Result<(Vec<u8>, http::Uri, Option<Url>)> {
+    fn encode<O: Op>(
+        &self,
+        request: &O::Request,
+    ) -> Result<(Vec<u8>, std::borrow::Cow<'_, Endpoint>)> {
         let params = O::params(request, self.inner.credentials.merchant_id())?;
         let key = self.inner.credentials.key(O::KEY)?;
         let (body, _protocol) = encode_request(&params, key);
         drop(params);
         let endpoint = self.endpoint_of::<O>();
         match &endpoint.uri {
-            Ok(uri) => Ok((body, uri.clone(), endpoint.reqwest_url.clone())),
+            Ok(_) => Ok((body, endpoint)),
             Err(EndpointError::Url(message)) => Err(Error::Config(message.clone())),
             Err(EndpointError::Uri(e)) => Err(Error::Config(format!(
                 "cannot build the request of {}: {e}",
@@ -861,11 +864,14 @@ impl Client {
         }
     }
 
-    /// The request as an `http::Request`: `POST`, the endpoint, the client's headers, the body.
-    fn http_request(&self, uri: http::Uri, body: Vec<u8>) -> http::Request<Vec<u8>> {
+    /// The request as an `http::Request`: `POST`, the endpoint (whose URI [`encode`] checked),
+    /// the client's headers, the body.
+    fn http_request(&self, endpoint: &Endpoint, body: Vec<u8>) -> http::Request<Vec<u8>> {
         let mut request = http::Request::new(body);
         *request.method_mut() = http::Method::POST;
-        *request.uri_mut() = uri;
+        if let Ok(uri) = &endpoint.uri {
+            *request.uri_mut() = uri.clone();
+        }
         *request.headers_mut() = self.inner.headers.clone();
         request
     }
@@ -873,8 +879,8 @@ impl Client {
     /// The exact request an operation sends: validated, serialized and signed. Both the
     /// operation and its `prepare_*` method build it here.
     fn build_request<O: Op>(&self, request: &O::Request) -> Result<http::Request<Vec<u8>>> {
-        let (body, uri, _) = self.encode::<O>(request)?;
-        Ok(self.http_request(uri, body))
+        let (body, endpoint) = self.encode::<O>(request)?;
+        Ok(self.http_request(&endpoint, body))
     }
 
     /// Interprets an answer received by other means, with the same code as the operation.
@@ -900,19 +906,19 @@ impl Client {
             merchant_id = self.inner.credentials.merchant_id(),
         );
         async move {
-            let (body, uri, url) = self.encode::<O>(request)?;
+            let (body, endpoint) = self.encode::<O>(request)?;
             let ctx = self.context::<O>(request);
             // The request reqwest sends, built once, the same as `build_request`'s: method,
             // URL, headers and body (held once and shared by the attempts, not copied).
-            let outgoing = match url {
+            let outgoing = match &endpoint.reqwest_url {
                 Some(url) => {
-                    let mut request = reqwest::Request::new(http::Method::POST, url);
+                    let mut request = reqwest::Request::new(http::Method::POST, url.clone());
                     *request.headers_mut() = self.inner.headers.clone();
                     *request.body_mut() = Some(reqwest::Body::from(body));
                     *request.timeout_mut() = Some(self.inner.timeout);
                     Outgoing::Ready(request)
                 }
-                None => Outgoing::Convert(self.http_request(uri, body)),
+                None => Outgoing::Convert(self.http_request(&endpoint, body)),
             };
             if O::RETRY_SAFE && self.inner.max_retries > 0 {
                 let attempt = || async {
@@ -1489,6 +1495,20 @@ mod tests {
     fn client_is_cheap_to_share() {
         fn is<T: Send + Sync + Clone>() {}
         is::<Client>();
+    }
+
+    #[test]
+    fn calls_can_be_spawned() {
+        fn is_send<T: Send>(_: &T) {}
+        let client = Client::builder(Credentials::new(1, "k"))
+            .build()
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        let charge = RecurringRequest::new("o", "d", 1, crate::Currency::GEL, "t");
+        is_send(&client.recurring(&charge));
+        let status = StatusRequest::new("o");
+        is_send(&client.order_status(&status));
+        let list = TransactionListRequest::new("o");
+        is_send(&client.transaction_list(&list));
     }
 
     #[test]
