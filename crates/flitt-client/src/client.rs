@@ -864,7 +864,7 @@ impl Client {
         }
     }
 
-    /// The request as an `http::Request`: `POST`, the endpoint (whose URI [`encode`] checked),
+    /// The request as an `http::Request`: `POST`, the endpoint (whose URI `encode` checked),
     /// the client's headers, the body.
     fn http_request(&self, endpoint: &Endpoint, body: Vec<u8>) -> http::Request<Vec<u8>> {
         let mut request = http::Request::new(body);

@@ -143,7 +143,7 @@ impl RecurringRequest {
         self.params_ref(merchant_id).map(Params::into_owned)
     }
 
-    /// [`params`](Self::params), borrowing the texts from the request.
+    /// The request's parameters, validated, borrowing their texts from the request.
     pub(crate) fn params_ref(&self, merchant_id: u64) -> Result<Params<'_>> {
         let mut p = Params::new();
         p.text_ref("order_id", self.order_id.as_str(), limits::ORDER_ID)?;
