@@ -36,7 +36,7 @@ use cases::{Call, Case};
 const SEQUENTIAL: usize = 2_000;
 const CONCURRENT: usize = 8_000;
 const IN_FLIGHT: usize = 32;
-const ROUNDS: usize = 3;
+const ROUNDS: usize = 5;
 
 /// One client's result for one mode: requests per second, and for the sequential mode the
 /// TCP connections it opened from its first request to the end of its sequential rounds.
@@ -100,58 +100,46 @@ struct Row {
     concurrent: [Run; 3],
 }
 
-async fn measure(case: Case) -> Row {
-    let server = &case.server;
-    // Only the crate's client has talked to the server so far (Pivot's access token).
-    let mut connections = [server.connections(), 0, 0];
-    let calls = [
+/// The three clients of `case`, in the order crate, hand-written, replay.
+fn clients(case: &Case) -> [Call; 3] {
+    [
         case.call.clone(),
         case.handwritten.clone(),
-        replay(reqwest::Request::try_from(case.prepared).expect("reqwest request")),
-    ];
+        replay(reqwest::Request::try_from(case.prepared.clone()).expect("reqwest request")),
+    ]
+}
 
-    // Warm up every path (connection, token cache, allocator), counting the connections each
-    // client opens: a client that reuses its connection opens one in all.
+/// Measures the three clients of `case` in one mode; for the sequential mode also counts the
+/// TCP connections each opens from its first request on.
+async fn measure(case: &Case, total: usize, in_flight: usize) -> [Run; 3] {
+    let server = &case.server;
+    let calls = clients(case);
+    // Only the crate's client has talked to this server so far (Pivot's access token).
+    let mut connections = [server.connections(), 0, 0];
+
+    // Warm up every path (connection, token cache, allocator), counting connections.
     for (i, call) in calls.iter().enumerate() {
         let before = server.connections();
-        run(call, 200, 1).await;
+        run(call, 200, in_flight.min(8)).await;
         connections[i] += server.connections() - before;
     }
 
-    let mut sequential = [Run::default(); 3];
-    let mut concurrent = [Run::default(); 3];
-    for (total, in_flight) in [(SEQUENTIAL, 1), (CONCURRENT, IN_FLIGHT)] {
-        let mut rps: [Vec<f64>; 3] = Default::default();
-        // The clients alternate within each round, so a change in the machine's load affects
-        // them alike.
-        for _ in 0..ROUNDS {
-            for (i, call) in calls.iter().enumerate() {
-                let before = server.connections();
-                let t = run(call, total, in_flight).await;
-                if in_flight == 1 {
-                    connections[i] += server.connections() - before;
-                }
-                rps[i].push(total as f64 / t.as_secs_f64());
-            }
-        }
-        for i in 0..3 {
-            let result = Run {
-                rps: median(std::mem::take(&mut rps[i])),
-                connections: connections[i],
-            };
-            if in_flight == 1 {
-                sequential[i] = result;
-            } else {
-                concurrent[i] = result;
-            }
+    let mut rps: [Vec<f64>; 3] = Default::default();
+    // The clients alternate within each round, each round starting with the next one, so a
+    // change in the machine's load or allocator state affects them alike.
+    for round in 0..ROUNDS {
+        for k in 0..3 {
+            let i = (round + k) % 3;
+            let before = server.connections();
+            let t = run(&calls[i], total, in_flight).await;
+            connections[i] += server.connections() - before;
+            rps[i].push(total as f64 / t.as_secs_f64());
         }
     }
-    Row {
-        provider: case.provider,
-        operation: case.operation,
-        sequential,
-        concurrent,
-    }
+    std::array::from_fn(|i| Run {
+        rps: median(std::mem::take(&mut rps[i])),
+        connections: connections[i],
+    })
 }
 
 fn main() {
@@ -164,21 +152,42 @@ fn main() {
     }
     // Further arguments name the providers to measure (all when none is given).
     let only: Vec<&String> = args[1..].iter().filter(|a| !a.starts_with('-')).collect();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let rows = runtime.block_on(async {
-        let mut rows = Vec::new();
-        for case in cases::all().await {
-            if !only.is_empty() && !only.iter().any(|p| *p == case.provider) {
-                continue;
-            }
-            rows.push(measure(case).await);
+    let mut rows = Vec::new();
+    for provider in cases::PROVIDERS {
+        if !only.is_empty() && !only.iter().any(|p| *p == provider) {
+            continue;
         }
-        rows
-    });
+        // Sequential: client and server share one thread, so each request's time is the CPU
+        // time of both sides plus the loopback, with no cross-thread wake-ups in it.
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let (provider, operation, sequential) = runtime.block_on(async {
+            let case = cases::case(provider).await;
+            let runs = measure(&case, SEQUENTIAL, 1).await;
+            (case.provider, case.operation, runs)
+        });
+        drop(runtime);
+        // 32 in flight on two worker threads (this machine's cores): the clients compete with
+        // the server for the CPU, as a busy service does.
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let concurrent = runtime.block_on(async {
+            let case = cases::case(provider).await;
+            measure(&case, CONCURRENT, IN_FLIGHT).await
+        });
+        drop(runtime);
+        rows.push(Row {
+            provider,
+            operation,
+            sequential,
+            concurrent,
+        });
+    }
 
     println!(
         "\n{:<9} {:<36} | {:>8} {:>8} {:>8} {:>6} {:>6} {:>7} | {:>8} {:>8} {:>8} {:>6} {:>6}",

@@ -294,7 +294,7 @@ impl Call<'_> {
 struct Answer {
     status: StatusCode,
     retry_after: Option<Duration>,
-    body: Vec<u8>,
+    body: bytes::Bytes,
 }
 
 const X_DATE: HeaderName = HeaderName::from_static("x-date");
@@ -1381,7 +1381,7 @@ impl Client {
         context: &Context<'_>,
         status: StatusCode,
         response: &mut reqwest::Response,
-    ) -> Result<Vec<u8>, Error> {
+    ) -> Result<bytes::Bytes, Error> {
         let limit = self.inner.max_response_bytes;
         let too_large = || {
             let error = Error::ResponseTooLarge {
@@ -1399,16 +1399,29 @@ impl Client {
             return Err(too_large());
         }
         let capacity = declared.map_or(0, |length| usize::try_from(length).unwrap_or(limit));
-        let mut body = Vec::with_capacity(capacity.min(limit));
+        // An answer that arrives in one chunk (the usual case) is kept as it is; only one in
+        // several chunks is joined into a buffer.
+        let mut first: Option<bytes::Bytes> = None;
+        let mut joined = Vec::new();
+        let mut len = 0;
         loop {
             match response.chunk().await {
                 Ok(Some(chunk)) => {
-                    if chunk.len() > limit - body.len() {
+                    if chunk.len() > limit - len {
                         return Err(too_large());
                     }
-                    body.extend_from_slice(&chunk);
+                    len += chunk.len();
+                    if first.is_none() && joined.is_empty() {
+                        first = Some(chunk);
+                        continue;
+                    }
+                    if let Some(first) = first.take() {
+                        joined.reserve(capacity.min(limit).max(len));
+                        joined.extend_from_slice(&first);
+                    }
+                    joined.extend_from_slice(&chunk);
                 }
-                Ok(None) => return Ok(body),
+                Ok(None) => return Ok(first.unwrap_or_else(|| bytes::Bytes::from(joined))),
                 Err(e) => return Err(self.body_error(context, status, e)),
             }
         }

@@ -986,7 +986,7 @@ impl Client {
         send: &Exchange<'_>,
         status: StatusCode,
         mut response: reqwest::Response,
-    ) -> Result<Vec<u8>, Error> {
+    ) -> Result<bytes::Bytes, Error> {
         let limit = self.inner.max_response_bytes;
         let too_large = || Error::ResponseTooLarge {
             operation: send.operation.as_str(),
@@ -1002,18 +1002,31 @@ impl Client {
         let capacity = declared
             .and_then(|length| usize::try_from(length).ok())
             .unwrap_or(0);
-        let mut body = Vec::with_capacity(capacity);
+        // An answer that arrives in one chunk (the usual case) is kept as it is; only one in
+        // several chunks is joined into a buffer.
+        let mut first: Option<bytes::Bytes> = None;
+        let mut joined = Vec::new();
+        let mut len = 0;
         while let Some(chunk) = response
             .chunk()
             .await
             .map_err(|e| self.send_error(send, e, Some(status)))?
         {
-            if chunk.len() > limit.saturating_sub(body.len()) {
+            if chunk.len() > limit.saturating_sub(len) {
                 return Err(too_large());
             }
-            body.extend_from_slice(&chunk);
+            len += chunk.len();
+            if first.is_none() && joined.is_empty() {
+                first = Some(chunk);
+                continue;
+            }
+            if let Some(first) = first.take() {
+                joined.reserve(capacity.max(len));
+                joined.extend_from_slice(&first);
+            }
+            joined.extend_from_slice(&chunk);
         }
-        Ok(body)
+        Ok(first.unwrap_or_else(|| bytes::Bytes::from(joined)))
     }
 
     /// Classifies a failure of the HTTP exchange.

@@ -58,9 +58,10 @@ type Check = Box<dyn Fn(&serde_json::Value) -> bool + Send + Sync>;
 
 /// The same payment call written by hand with reqwest, doing per call what no integration can
 /// skip: authenticate the request with the bare primitive (over the identical bytes the crate
-/// sends, taken from its `prepare_*`), build the request with reqwest's builder, send it on a
-/// pooled client, read the answer and parse it as JSON (`serde_json::Value`), and run `check`
-/// on it. It builds, validates and serializes no request and decodes into no types.
+/// sends, taken from its `prepare_*`), build the request with reqwest's builder and a timeout
+/// (a payment call without one can hang forever), send it on a pooled client, read the answer
+/// and parse it as JSON (`serde_json::Value`), and run `check` on it. It builds, validates and
+/// serializes no request and decodes into no types.
 pub fn handwritten(
     prepared: &http::Request<Vec<u8>>,
     authenticate: Authenticate,
@@ -82,6 +83,7 @@ pub fn handwritten(
                 .request(method.clone(), url.as_str())
                 .headers(headers)
                 .body(body.clone())
+                .timeout(std::time::Duration::from_secs(30))
                 .send()
                 .await
                 .map_err(|e| e.to_string())?;
@@ -204,27 +206,33 @@ pub mod cardflo {
             client,
             |client| async move { client.debit(&request()).await },
         );
-        // By hand: the X-Signature (HMAC-SHA512 over the body's SHA-512 and the headers).
-        let (content_type, date) = (
-            text_header(&prepared, "content-type"),
-            text_header(&prepared, "date"),
-        );
+        // By hand: the current date, and the X-Signature over it (HMAC-SHA512 over the body's
+        // SHA-512 and the headers).
+        let content_type = text_header(&prepared, "content-type");
         let (path, body) = (prepared.uri().path().to_owned(), prepared.body().clone());
-        let sign = move || {
+        let sign = move |date: &str| {
             payments_signing::ixopay::sign(
                 SHARED_SECRET,
                 &payments_signing::ixopay::SignatureInput {
                     method: "POST",
                     body: &body,
                     content_type: &content_type,
-                    date: &date,
+                    date,
                     request_uri: &path,
                 },
             )
         };
-        assert_eq!(sign(), text_header(&prepared, "x-signature"));
+        assert_eq!(
+            sign(&text_header(&prepared, "date")),
+            text_header(&prepared, "x-signature"),
+            "the hand-written signature is the crate's"
+        );
         let authenticate: Authenticate = Box::new(move |headers| {
-            let signature = sign();
+            let date = payments_signing::http::format_http_date(std::time::SystemTime::now());
+            let signature = sign(&date);
+            let date = http::HeaderValue::from_str(&date).expect("header");
+            headers.insert("date", date.clone());
+            headers.insert("x-date", date);
             headers.insert(
                 "x-signature",
                 http::HeaderValue::from_str(&signature).expect("header"),
@@ -582,13 +590,17 @@ pub mod pivot {
     }
 }
 
-/// Every provider's case, in the order of the report.
-pub async fn all() -> Vec<Case> {
-    vec![
-        cardflo::case().await,
-        flitt::case().await,
-        moment::case().await,
-        portone::case().await,
-        pivot::case().await,
-    ]
+/// The providers, in the order of the report.
+pub const PROVIDERS: [&str; 5] = ["cardflo", "flitt", "moment", "portone", "pivot"];
+
+/// One provider's case, its loopback server started on the current runtime.
+pub async fn case(provider: &str) -> Case {
+    match provider {
+        "cardflo" => cardflo::case().await,
+        "flitt" => flitt::case().await,
+        "moment" => moment::case().await,
+        "portone" => portone::case().await,
+        "pivot" => pivot::case().await,
+        other => panic!("no benchmark case for {other}"),
+    }
 }
