@@ -10,7 +10,8 @@
 //!   floor of the HTTP stack, with no per-call work at all.
 //!
 //! `cargo bench -p xtask --bench throughput` prints the table and writes
-//! `target/bench-results/throughput.json`; `cargo xtask bench-report` combines it with the
+//! `target/bench-results/throughput-system.json` (`--features mimalloc`: with mimalloc as the
+//! global allocator, `throughput-mimalloc.json`); `cargo xtask bench-report` combines them with the
 //! overhead benchmarks.
 #![allow(
     clippy::print_stdout,
@@ -27,6 +28,19 @@ mod cases;
 #[allow(dead_code)]
 #[path = "common/server.rs"]
 mod server;
+
+// With `--features mimalloc`, the whole process (clients and server) allocates through
+// mimalloc; without it, through the system allocator (glibc malloc on Linux).
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// The global allocator of this run, as the results name it.
+const ALLOCATOR: &str = if cfg!(feature = "mimalloc") {
+    "mimalloc"
+} else {
+    "system"
+};
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -189,8 +203,9 @@ fn main() {
         });
     }
 
+    println!("\nallocator: {ALLOCATOR}");
     println!(
-        "\n{:<9} {:<36} | {:>8} {:>8} {:>8} {:>6} {:>6} {:>7} | {:>8} {:>8} {:>8} {:>6} {:>6}",
+        "{:<9} {:<36} | {:>8} {:>8} {:>8} {:>6} {:>6} {:>7} | {:>8} {:>8} {:>8} {:>6} {:>6}",
         "provider",
         "operation",
         "seq crt",
@@ -247,6 +262,7 @@ fn main() {
         json.push(serde_json::json!({
             "provider": row.provider,
             "operation": row.operation,
+            "allocator": ALLOCATOR,
             "in_flight": IN_FLIGHT,
             "sequential": mode(&row.sequential, SEQUENTIAL, true),
             "concurrent": mode(&row.concurrent, CONCURRENT, false),
@@ -257,7 +273,7 @@ fn main() {
     );
     let dir = results_dir();
     std::fs::create_dir_all(&dir).expect("results dir");
-    let path = dir.join("throughput.json");
+    let path = dir.join(format!("throughput-{ALLOCATOR}.json"));
     std::fs::write(
         &path,
         serde_json::to_vec_pretty(&serde_json::Value::Array(json)).expect("json"),

@@ -21,24 +21,25 @@ pub(crate) fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     };
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     if !skip_run {
-        for bench in ["overhead", "throughput"] {
-            println!("bench-report: cargo bench -p xtask --bench {bench}");
+        let runs: [&[&str]; 3] = [
+            &["--bench", "overhead"],
+            &["--bench", "throughput"],
+            &["--bench", "throughput", "--features", "mimalloc"],
+        ];
+        for args in runs {
+            println!("bench-report: cargo bench -p xtask {}", args.join(" "));
             let status = Command::new(&cargo)
                 .current_dir(root)
-                .args(["bench", "-p", "xtask", "--bench", bench])
+                .args(["bench", "-p", "xtask"])
+                .args(args)
                 .status()
                 .map_err(|e| format!("cannot run cargo bench: {e}"))?;
             if !status.success() {
-                return Err(format!("cargo bench --bench {bench} failed"));
+                return Err(format!("cargo bench {} failed", args.join(" ")));
             }
         }
     }
     let target = target_dir(root);
-    let throughput: serde_json::Value = read_json(&target.join("bench-results/throughput.json"))?;
-    let rows = throughput
-        .as_array()
-        .ok_or("throughput.json is not an array")?;
-
     println!();
     println!("Client-side cost per call, next to the bare primitive it must run:");
     println!();
@@ -62,9 +63,21 @@ pub(crate) fn run(root: &Path, args: &[&str]) -> Result<(), String> {
         );
     }
 
+    for allocator in ["system", "mimalloc"] {
+        let path = target.join(format!("bench-results/throughput-{allocator}.json"));
+        throughput_table(allocator, &read_json(&path)?)?;
+    }
+    Ok(())
+}
+
+/// Prints the throughput table of one allocator's run, and which crates miss the target.
+fn throughput_table(allocator: &str, results: &serde_json::Value) -> Result<(), String> {
+    let rows = results
+        .as_array()
+        .ok_or_else(|| format!("the {allocator} throughput results are not an array"))?;
     println!();
     println!(
-        "Loopback throughput, requests per second (crate / hand-written reqwest call / replay of the prepared bytes) and the crate's ratio to each baseline:"
+        "Loopback throughput with the {allocator} allocator, requests per second (crate / hand-written reqwest call / replay of the prepared bytes) and the crate's ratio to each baseline:"
     );
     println!();
     println!(
@@ -104,10 +117,12 @@ pub(crate) fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     println!();
     missed.dedup();
     if missed.is_empty() {
-        println!("Every crate reaches {TARGET} of the hand-written call's throughput.");
+        println!(
+            "{allocator}: every crate reaches {TARGET} of the hand-written call's throughput."
+        );
     } else {
         println!(
-            "Below {TARGET} of the hand-written call's throughput: {}.",
+            "{allocator}: below {TARGET} of the hand-written call's throughput: {}.",
             missed.join(", ")
         );
     }
