@@ -290,6 +290,7 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
+                payment_sessions_url: endpoint(&base_url, &["collect", "payment_sessions"]),
                 base_url,
                 credentials,
                 timeout: self.timeout,
@@ -303,6 +304,15 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// `base` with `segments` appended to its path (each percent-encoded as a path segment).
+fn endpoint(base: &Url, segments: &[&str]) -> Url {
+    let mut url = base.clone();
+    if let Ok(mut path) = url.path_segments_mut() {
+        path.pop_if_empty().extend(segments);
+    }
+    url
 }
 
 fn parse_base_url(raw: &str) -> Result<Url, Error> {
@@ -441,6 +451,8 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     base_url: Url,
+    /// The URL of the payment-session create, built once (the busiest endpoint).
+    payment_sessions_url: Url,
     credentials: Credentials,
     timeout: Duration,
     max_retries: u32,
@@ -567,7 +579,7 @@ impl Client {
         let key = self.idempotency_key(request.idempotency_key.as_deref())?;
         self.build_request(
             Method::POST,
-            self.url(&["collect", "payment_sessions"]),
+            self.inner.payment_sessions_url.clone(),
             Some(to_json(request)?),
             Some(&key),
         )
@@ -819,11 +831,7 @@ impl Client {
     }
 
     fn url(&self, segments: &[&str]) -> Url {
-        let mut url = self.inner.base_url.clone();
-        if let Ok(mut path) = url.path_segments_mut() {
-            path.pop_if_empty().extend(segments);
-        }
-        url
+        endpoint(&self.inner.base_url, segments)
     }
 
     /// Builds the request every operation sends (and `prepare_*` returns): the headers, and
