@@ -48,9 +48,9 @@ use std::time::{Duration, Instant};
 use cases::{Call, Case};
 
 const SEQUENTIAL: usize = 2_000;
-const CONCURRENT: usize = 8_000;
+const CONCURRENT: usize = 16_000;
 const IN_FLIGHT: usize = 32;
-const ROUNDS: usize = 5;
+const ROUNDS: usize = 7;
 
 /// One client's result for one mode: requests per second, and for the sequential mode the
 /// TCP connections it opened from its first request to the end of its sequential rounds.
