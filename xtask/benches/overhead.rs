@@ -45,18 +45,6 @@ fn header<'a, B>(request: &'a http::Request<B>, name: &str) -> &'a str {
         .unwrap_or_default()
 }
 
-/// The flat (key, text) pairs of a JSON object, as the Fondy signature takes them.
-fn flat_fields(object: &serde_json::Map<String, serde_json::Value>) -> Vec<(String, String)> {
-    object
-        .iter()
-        .filter_map(|(k, v)| match v {
-            serde_json::Value::String(s) => Some((k.clone(), s.clone())),
-            serde_json::Value::Number(n) => Some((k.clone(), n.to_string())),
-            _ => None,
-        })
-        .collect()
-}
-
 fn bench_cardflo(c: &mut Criterion, rt: &tokio::runtime::Runtime) {
     use cardflo_client::webhook::{Verifier, sign_notification};
     let client = cases::cardflo::client("http://127.0.0.1:9/api/v3");
@@ -122,7 +110,7 @@ fn bench_flitt(c: &mut Criterion, rt: &tokio::runtime::Runtime) {
         .block_on(client.prepare_recurring(&cases::flitt::request()))
         .expect("prepare");
     let body: serde_json::Value = serde_json::from_slice(prepared.body()).expect("json");
-    let fields = flat_fields(body["request"].as_object().expect("request object"));
+    let fields = cases::flat_fields(body["request"].as_object().expect("request object"));
     let mut group = c.benchmark_group("flitt-request");
     group.bench_function("crate", |b| {
         b.to_async(rt).iter(|| async {
@@ -139,7 +127,7 @@ fn bench_flitt(c: &mut Criterion, rt: &tokio::runtime::Runtime) {
         "r1-recurring-response-fields.json",
     ))
     .expect("json");
-    let fields = flat_fields(response.as_object().expect("object"));
+    let fields = cases::flat_fields(response.as_object().expect("object"));
     let notification = sign_notification(&SecretString::from("test"), response).expect("sign");
     let verifier = Verifier::new(1_549_901, "test");
     let mut group = c.benchmark_group("flitt-webhook");
