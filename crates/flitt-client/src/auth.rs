@@ -285,11 +285,27 @@ pub(crate) fn verify_fields(key: &SecretString, object: &RawObject<'_>) -> Signa
     let Some(signature) = object.text_of("signature").filter(|s| !s.is_empty()) else {
         return SignatureCheck::Missing;
     };
-    if fondy::verify(key.expose_secret(), object.texts(), &signature) {
+    let secret = key.expose_secret();
+    let expected = payments_signing::digest::sha1_hex(object.signature_string(secret).as_bytes());
+    if signature_matches(&expected, &signature) {
         SignatureCheck::Valid
     } else {
         SignatureCheck::Mismatch
     }
+}
+
+/// Whether a received signature is `expected` (lower-case hex), compared in constant time and
+/// case-insensitively in the hex digits, as [`fondy::verify`] compares them.
+fn signature_matches(expected: &str, received: &str) -> bool {
+    let received = received.trim().as_bytes();
+    // Lower-casing keeps the length; a longer text than any digest cannot match.
+    let mut lower = [0u8; 128];
+    let Some(lower) = lower.get_mut(..received.len()) else {
+        return false;
+    };
+    lower.copy_from_slice(received);
+    lower.make_ascii_lowercase();
+    payments_signing::digest::constant_time_eq(expected.as_bytes(), lower)
 }
 
 /// Verifies a protocol 1.0.1 signature over text fields (a form-encoded callback).
@@ -329,6 +345,26 @@ pub(crate) fn sign_object(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn signatures_compare_as_the_primitive_compares_them() {
+        let expected = payments_signing::digest::sha1_hex(b"|x");
+        for received in [
+            expected.clone(),
+            expected.to_ascii_uppercase(),
+            format!("  {expected}\n"),
+            expected[..39].to_owned(),
+            format!("{expected}0"),
+            String::new(),
+            "é".repeat(100),
+        ] {
+            assert_eq!(
+                signature_matches(&expected, &received),
+                fondy::verify("", [("a", "x")], &received) && !received.is_empty(),
+                "{received:?}"
+            );
+        }
+    }
 
     fn raw(text: &str) -> Box<RawValue> {
         RawValue::from_string(text.to_owned()).unwrap_or_else(|e| unreachable!("{e}"))

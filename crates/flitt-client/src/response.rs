@@ -25,7 +25,7 @@ pub(crate) type RawField<'a> = (Cow<'a, str>, &'a RawValue);
 /// last value, as a map would.
 #[derive(Debug)]
 pub(crate) struct RawObject<'a> {
-    text: &'a str,
+    text: Source<'a>,
     fields: Vec<RawField<'a>>,
     /// Whether a key was received more than once (typed decoding then reads the text, which
     /// reports the duplicate).
@@ -33,6 +33,40 @@ pub(crate) struct RawObject<'a> {
     /// Each field's text form (as it takes part in a signature), once computed for a
     /// signature check; empty until then.
     texts: Vec<Option<Cow<'a, str>>>,
+}
+
+/// Where an object's text is: the text itself, or the `response` member of an answer body
+/// whose fields were read in the same pass as the body (the text is then found again only when
+/// a failing decode needs it).
+#[derive(Debug, Clone, Copy)]
+enum Source<'a> {
+    Text(&'a str),
+    ResponseOf(&'a str),
+}
+
+impl<'a> Source<'a> {
+    fn text(self) -> &'a str {
+        match self {
+            Source::Text(text) => text,
+            // The body was read as an object whose last `response` member is this object.
+            Source::ResponseOf(body) => parse_fields(body)
+                .ok()
+                .and_then(|fields| {
+                    fields
+                        .into_iter()
+                        .rev()
+                        .find(|(k, _)| k == "response")
+                        .map(|(_, v)| v.get().trim())
+                })
+                .unwrap_or(body),
+        }
+    }
+}
+
+/// A field that takes part in no signature and whose text form (an unescaped copy, as it is
+/// usually JSON-escaped) is computed only when asked for.
+fn text_on_demand(key: &str) -> bool {
+    key == "response_signature_string"
 }
 
 /// Where and why decoding failed.
@@ -160,7 +194,7 @@ impl<'a> RawObject<'a> {
             .map_err(|e| FieldError::new("", format!("expected a JSON object: {e}")))?;
         let duplicates = sort_fields(&mut fields);
         Ok(RawObject {
-            text: text.trim(),
+            text: Source::Text(text.trim()),
             fields,
             duplicates,
             texts: Vec::new(),
@@ -198,27 +232,59 @@ impl<'a> RawObject<'a> {
     pub(crate) fn text_of(&self, key: &str) -> Option<Cow<'_, str>> {
         let i = self.position(key)?;
         match self.texts.get(i) {
-            Some(text) => text.as_deref().map(Cow::Borrowed),
-            None => self.fields.get(i).and_then(|(_, v)| signing_text(v)),
+            Some(text) if !text_on_demand(key) => text.as_deref().map(Cow::Borrowed),
+            _ => self.fields.get(i).and_then(|(_, v)| signing_text(v)),
         }
     }
 
-    /// Computes every field's text form once (a signature check reads them all).
+    /// Computes the text form of every field that takes part in a signature, once (a
+    /// signature check reads them all, later lookups share them).
     pub(crate) fn compute_texts(&mut self) {
         if self.texts.len() != self.fields.len() {
-            self.texts = self.fields.iter().map(|(_, v)| signing_text(v)).collect();
+            self.texts = self
+                .fields
+                .iter()
+                .map(|(k, v)| {
+                    if text_on_demand(k) {
+                        None
+                    } else {
+                        signing_text(v)
+                    }
+                })
+                .collect();
         }
     }
 
-    /// Every field with a text form, with that text, in key order.
-    pub(crate) fn texts(&self) -> impl Iterator<Item = (&str, Cow<'_, str>)> {
-        self.fields
-            .iter()
-            .enumerate()
-            .filter_map(|(i, (k, v))| match self.texts.get(i) {
-                Some(text) => text.as_deref().map(|t| (k.as_ref(), Cow::Borrowed(t))),
-                None => signing_text(v).map(|t| (k.as_ref(), t)),
-            })
+    /// The protocol 1.0.1 signature string of the object: `secret`, then the non-empty text
+    /// of every field that takes part, in key order, joined by `|` (what
+    /// [`payments_signing::fondy::signature_string`] builds, written from the fields, which
+    /// are already in key order without repeats).
+    pub(crate) fn signature_string(&self, secret: &str) -> String {
+        let signed = |(i, (k, v)): (usize, &'_ RawField<'a>)| -> Option<Cow<'_, str>> {
+            if payments_signing::fondy::EXCLUDED_KEYS.contains(&k.as_ref()) {
+                return None;
+            }
+            let text = match self.texts.get(i) {
+                Some(text) => text.as_deref().map(Cow::Borrowed),
+                None => signing_text(v),
+            };
+            text.filter(|t| !t.is_empty())
+        };
+        let len = secret.len()
+            + self
+                .fields
+                .iter()
+                .enumerate()
+                .filter_map(signed)
+                .map(|t| t.len() + 1)
+                .sum::<usize>();
+        let mut out = String::with_capacity(len);
+        out.push_str(secret);
+        for text in self.fields.iter().enumerate().filter_map(signed) {
+            out.push('|');
+            out.push_str(&text);
+        }
+        out
     }
 
     /// The fields in key order.
@@ -228,12 +294,6 @@ impl<'a> RawObject<'a> {
 
     /// Decodes the whole object into a typed value, naming the failing field.
     pub(crate) fn decode<T: DeserializeOwned>(&self) -> Result<T, FieldError> {
-        self.decode_or_read(self.text)
-    }
-
-    /// Decodes the object from its fields; when that fails (or a key repeated), decodes `text`
-    /// (the object's text as received) with path tracking, which gives the error.
-    pub(crate) fn decode_or_read<T: DeserializeOwned>(&self, text: &str) -> Result<T, FieldError> {
         if !self.duplicates
             && let Ok(value) = T::deserialize(FieldsDeserializer {
                 fields: &self.fields,
@@ -241,7 +301,7 @@ impl<'a> RawObject<'a> {
         {
             return Ok(value);
         }
-        decode_text(text)
+        decode_text(self.text.text())
     }
 
     /// The fields not in `known`, as JSON values.
@@ -277,6 +337,38 @@ impl<'a> RawObject<'a> {
     pub(crate) fn is_v2(&self) -> bool {
         self.text_of("version").as_deref() == Some("2.0") && self.get("data").is_some()
     }
+}
+
+/// Decodes the text of a JSON object into a typed value, with the fields `known` does not
+/// accept as JSON values (a repeated key keeps its last value; a value that does not parse
+/// into one is left out): what parsing a [`RawObject`], decoding it and taking
+/// [`RawObject::extra_by`] gives, without sorting the fields, as nothing is looked up by key.
+/// The typed value is read from the fields in the order received, so a repeated field it
+/// reads fails there (and the text, read again, gives the error); any other failure also
+/// sends it to the text.
+pub(crate) fn decode_with_extra<T: DeserializeOwned>(
+    text: &str,
+    known: impl Fn(&str) -> bool,
+) -> Result<(T, BTreeMap<String, serde_json::Value>), FieldError> {
+    let fields = parse_fields(text)
+        .map_err(|e| FieldError::new("", format!("expected a JSON object: {e}")))?;
+    let value = match T::deserialize(FieldsDeserializer { fields: &fields }) {
+        Ok(value) => value,
+        Err(_) => decode_text(text)?,
+    };
+    let mut extra = BTreeMap::new();
+    for (k, v) in fields.iter().filter(|(k, _)| !known(k)) {
+        match serde_json::from_str::<serde_json::Value>(v.get()) {
+            Ok(value) => {
+                extra.insert(k.clone().into_owned(), value);
+            }
+            // The last value of a repeated key decides, as in a map.
+            Err(_) => {
+                extra.remove(k.as_ref());
+            }
+        }
+    }
+    Ok((value, extra))
 }
 
 /// Decodes JSON text into a typed value, naming the failing field. Plain decoding first; only
@@ -572,15 +664,32 @@ pub(crate) fn parse_envelope(body: &[u8]) -> Result<Envelope<'_>, FieldError> {
         if let Ok(items) = serde_json::from_str::<Vec<&RawValue>>(text) {
             return parse_items(&items, "").map(Envelope::Array);
         }
-    } else if let Ok(mut fields) = parse_fields(text) {
-        // Any JSON object parses into its fields.
-        let duplicates = sort_fields(&mut fields);
-        return inside_envelope(&RawObject {
-            text: text.trim(),
-            fields,
-            duplicates,
-            texts: Vec::new(),
-        });
+    } else {
+        // The usual answer, `{"response": {…}}`, in one pass: the body's members are checked
+        // and the `response` object is read into its fields as it goes by.
+        let capacity = (text.len() / 24).clamp(4, 64);
+        let mut de = serde_json::Deserializer::from_str(text);
+        if let Ok(Some(mut fields)) = de.deserialize_map(EnvelopeVisitor { capacity })
+            && de.end().is_ok()
+        {
+            let duplicates = sort_fields(&mut fields);
+            return Ok(Envelope::Object(RawObject {
+                text: Source::ResponseOf(text),
+                fields,
+                duplicates,
+                texts: Vec::new(),
+            }));
+        }
+        // Anything else that is a JSON object parses into its fields.
+        if let Ok(mut fields) = parse_fields(text) {
+            let duplicates = sort_fields(&mut fields);
+            return inside_envelope(&RawObject {
+                text: Source::Text(text.trim()),
+                fields,
+                duplicates,
+                texts: Vec::new(),
+            });
+        }
     }
     let value: &RawValue = serde_json::from_str(text)
         .map_err(|e| FieldError::new("", format!("the body is not JSON: {e}")))?;
@@ -590,6 +699,36 @@ pub(crate) fn parse_envelope(body: &[u8]) -> Result<Envelope<'_>, FieldError> {
         return parse_items(&items, "").map(Envelope::Array);
     }
     inside_envelope(&RawObject::parse(value.get())?)
+}
+
+/// Reads an answer body that is an object whose (last) `response` member is an object: the
+/// fields of that member, as [`RawObject::parse`] reads them from its text. `None` when there
+/// is no `response` member; an error when the body is not such an object (the caller then
+/// takes the general route, which describes what it is).
+struct EnvelopeVisitor {
+    capacity: usize,
+}
+
+impl<'de> Visitor<'de> for EnvelopeVisitor {
+    type Value = Option<Vec<RawField<'de>>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a map")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut response = None;
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            if key == "response" {
+                response = Some(map.next_value_seed(FieldsSeed {
+                    capacity: self.capacity,
+                })?);
+            } else {
+                map.next_value::<de::IgnoredAny>()?;
+            }
+        }
+        Ok(response)
+    }
 }
 
 /// What the `response` member of the outer object holds.
@@ -625,6 +764,77 @@ mod tests {
         let err = parse_envelope(br#"{"response": 5}"#).err().map(|e| e.path);
         assert_eq!(err.as_deref(), Some("response"));
         assert!(matches!(parse_envelope(b"[]"), Ok(Envelope::Array(v)) if v.is_empty()));
+    }
+
+    #[test]
+    fn the_envelope_read_in_one_pass_is_the_response_member_read_alone() {
+        use crate::model::order::AdditionalInfo;
+        let bodies: [&[u8]; 5] = [
+            br#"{"response": {"b": "2", "a": 1, "b": "3"}}"#,
+            br#" {"response": {"a": 1}, "x": {"y": []}, "respons\u0065": {"is_test": "Y"}} "#,
+            br#"{"x": [[]], "response": {}}"#,
+            br#"{"response": {"client_fee": 1, "client_fee": 2}, "z": null}"#,
+            br#"{"response": {"k\u00e9": "v\"w"}}"#,
+        ];
+        for body in bodies {
+            let Ok(Envelope::Object(fast)) = parse_envelope(body) else {
+                unreachable!("{body:?}");
+            };
+            assert!(matches!(fast.text, Source::ResponseOf(_)));
+            let text = std::str::from_utf8(body).unwrap_or_default();
+            let outer = object(text);
+            let inner = outer.get("response").map(RawValue::get).unwrap_or_default();
+            let slow = object(inner);
+            assert_eq!(fast.text.text(), inner);
+            assert_eq!(fast.duplicates, slow.duplicates);
+            let pairs = |o: &RawObject<'_>| -> Vec<(String, String)> {
+                o.fields
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.get().to_owned()))
+                    .collect()
+            };
+            assert_eq!(pairs(&fast), pairs(&slow));
+            let fast_info = fast.decode::<AdditionalInfo>().map_err(|e| e.message);
+            let slow_info = slow.decode::<AdditionalInfo>().map_err(|e| e.message);
+            assert_eq!(fast_info, slow_info);
+        }
+        // Not of that form: read the general way.
+        assert!(matches!(
+            parse_envelope(br#"{"response": []}"#),
+            Ok(Envelope::Array(_))
+        ));
+        let Ok(Envelope::Object(last)) =
+            parse_envelope(br#"{"response": [1], "response": {"a": 1}}"#)
+        else {
+            unreachable!();
+        };
+        assert!(matches!(last.text, Source::Text(_)));
+        assert_eq!(last.get("a").map(RawValue::get), Some("1"));
+        let err = parse_envelope(br#"{"response": "x"}"#)
+            .err()
+            .map(|e| e.path);
+        assert_eq!(err.as_deref(), Some("response"));
+    }
+
+    #[test]
+    fn signature_string_is_the_primitive_s() {
+        let text = r#"{"order_id": "o-1", "amount": 4600, "fee": "", "n": null, "t": true,
+            "signature": "x", "response_signature_string": "a\"b", "info": "{\"a\": 1}",
+            "z": 0, "f": false}"#;
+        let mut object = object(text);
+        let pairs: Vec<(String, String)> = object
+            .fields
+            .iter()
+            .filter_map(|(k, v)| signing_text(v).map(|t| (k.to_string(), t.into_owned())))
+            .collect();
+        let expected = payments_signing::fondy::signature_string("key", pairs);
+        assert_eq!(object.signature_string("key"), expected);
+        object.compute_texts();
+        assert_eq!(object.signature_string("key"), expected);
+        assert_eq!(
+            object.text_of("response_signature_string").as_deref(),
+            Some("a\"b")
+        );
     }
 
     fn object(text: &str) -> RawObject<'_> {

@@ -13,7 +13,7 @@ use crate::model::{
     TranType, de,
 };
 use crate::params::{Params, limits};
-use crate::response::{FieldError, RawObject};
+use crate::response::{FieldError, RawObject, decode_with_extra};
 
 /// A Flitt order as returned by `recurring`, `status/order_id`, `3dsecure_step*`,
 /// `p2pcredit`, and posted to `server_callback_url`. Its signature has been verified.
@@ -367,9 +367,9 @@ impl AdditionalInfo {
 
     /// The JSON document: an object, decoded, with the fields this version does not know.
     fn parse_document(text: &str) -> Result<AdditionalInfo, FieldError> {
-        let object = RawObject::parse(text)?;
-        let mut info: AdditionalInfo = object.decode_or_read(text)?;
-        info.extra = object.extra_by(is_additional_info_field);
+        let (mut info, extra): (AdditionalInfo, _) =
+            decode_with_extra(text, is_additional_info_field)?;
+        info.extra = extra;
         Ok(info)
     }
 }
