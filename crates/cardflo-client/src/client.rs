@@ -7,7 +7,7 @@ use std::time::{Duration, Instant, SystemTime};
 use backon::{ExponentialBuilder, Retryable};
 use http::header::{ACCEPT, AUTHORIZATION, DATE, HeaderName, USER_AGENT};
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::ExposeSecret;
 use serde::Serialize;
 use tracing::Instrument;
 use url::Url;
@@ -180,9 +180,10 @@ impl ClientBuilder {
         }
         let user_agent = HeaderValue::try_from(user_agent)
             .map_err(|_| Error::Config("user agent: not a valid header value".to_owned()))?;
-        let authorization = self.credentials.authorization();
-        HeaderValue::from_str(authorization.expose_secret())
-            .map_err(|_| Error::Config("credentials: not valid in a header".to_owned()))?;
+        let mut authorization =
+            HeaderValue::from_str(self.credentials.authorization().expose_secret())
+                .map_err(|_| Error::Config("credentials: not valid in a header".to_owned()))?;
+        authorization.set_sensitive(true);
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -221,7 +222,8 @@ struct Inner {
     http: reqwest::Client,
     base_url: Url,
     credentials: Credentials,
-    authorization: SecretString,
+    /// The `Authorization` header (marked sensitive), built once.
+    authorization: HeaderValue,
     clock: Clock,
     timeout: Duration,
     max_retries: u32,
@@ -1301,16 +1303,16 @@ impl Client {
     ) -> Result<HeaderMap, Error> {
         let date = payments_signing::http::format_http_date(now);
         let signature = if self.connector.is_signed() {
-            let request_uri = payments_signing::ixopay::request_uri(url.as_str());
+            // What `payments_signing::ixopay::request_uri` gives for the URL: its path and
+            // query (the URL has no fragment, and its path always starts with `/`).
+            let request_uri = &url[url::Position::BeforePath..url::Position::AfterQuery];
             self.connector
-                .sign(operation.method().as_str(), body, &date, &request_uri)
+                .sign(operation.method().as_str(), body, &date, request_uri)
         } else {
             None
         };
 
-        let mut authorization = HeaderValue::from_str(self.inner.authorization.expose_secret())
-            .map_err(|_| Error::Config("credentials: not valid in a header".to_owned()))?;
-        authorization.set_sensitive(true);
+        let authorization = self.inner.authorization.clone();
         let date = HeaderValue::try_from(date)
             .map_err(|_| Error::Config("clock: the date is not a header value".to_owned()))?;
         let mut headers = HeaderMap::with_capacity(8);
@@ -1488,4 +1490,31 @@ fn serialize<B: Serialize>(body: &B) -> Result<Vec<u8>, Error> {
     serde_json::to_writer(&mut bytes, body)
         .map_err(|e| Error::invalid_request("", format!("cannot be serialized: {e}")))?;
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_signed_request_uri_is_the_primitive_s() {
+        for base in [
+            "https://gateway.example",
+            "http://127.0.0.1:8080/api/v3",
+            "https://user:p%2Fw@gateway.example/a b/",
+        ] {
+            let base = Url::parse(base).unwrap_or_else(|e| unreachable!("{e}"));
+            let mut url = base.clone();
+            if let Ok(mut path) = url.path_segments_mut() {
+                path.pop_if_empty();
+                path.extend(["transaction", "key/é?#", "debit"]);
+            }
+            for url in [base, url] {
+                assert_eq!(
+                    &url[url::Position::BeforePath..url::Position::AfterQuery],
+                    payments_signing::ixopay::request_uri(url.as_str()),
+                );
+            }
+        }
+    }
 }
