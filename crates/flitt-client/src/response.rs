@@ -342,11 +342,35 @@ impl<'a> RawObject<'a> {
 /// Decodes the text of a JSON object into a typed value, with the fields `known` does not
 /// accept as JSON values (a repeated key keeps its last value; a value that does not parse
 /// into one is left out): what parsing a [`RawObject`], decoding it and taking
-/// [`RawObject::extra_by`] gives, without sorting the fields, as nothing is looked up by key.
-/// The typed value is read from the fields in the order received, so a repeated field it
-/// reads fails there (and the text, read again, gives the error); any other failure also
-/// sends it to the text.
+/// [`RawObject::extra_by`] gives.
+///
+/// Usually in one pass over the text: the typed value is read from it as `serde_json` reads
+/// it (fields it does not accept are set aside, as raw values, instead of being ignored by
+/// it). Anything that does not succeed that way takes the general route, which gives the same
+/// errors as before.
 pub(crate) fn decode_with_extra<T: DeserializeOwned>(
+    text: &str,
+    known: impl Fn(&str) -> bool,
+) -> Result<(T, BTreeMap<String, serde_json::Value>), FieldError> {
+    let mut unknown = Vec::new();
+    let mut de = serde_json::Deserializer::from_str(text);
+    let one_pass = T::deserialize(SetAside {
+        de: &mut de,
+        known: &known,
+        unknown: &mut unknown,
+    });
+    if let Ok(value) = one_pass
+        && de.end().is_ok()
+    {
+        return Ok((value, extra_values(&unknown)));
+    }
+    decode_fields_with_extra(text, known)
+}
+
+/// [`decode_with_extra`] from the object's fields (parsed first), the text giving the error.
+/// The typed value is read from the fields in the order received, so a repeated field it
+/// reads fails there (and the text, read again, gives the error).
+fn decode_fields_with_extra<T: DeserializeOwned>(
     text: &str,
     known: impl Fn(&str) -> bool,
 ) -> Result<(T, BTreeMap<String, serde_json::Value>), FieldError> {
@@ -356,19 +380,117 @@ pub(crate) fn decode_with_extra<T: DeserializeOwned>(
         Ok(value) => value,
         Err(_) => decode_text(text)?,
     };
+    let unknown: Vec<_> = fields.into_iter().filter(|(k, _)| !known(k)).collect();
+    Ok((value, extra_values(&unknown)))
+}
+
+/// Fields as JSON values, in the order received: a repeated key keeps its last value (and is
+/// left out when that does not parse into one, e.g. nested too deeply).
+fn extra_values(fields: &[RawField<'_>]) -> BTreeMap<String, serde_json::Value> {
     let mut extra = BTreeMap::new();
-    for (k, v) in fields.iter().filter(|(k, _)| !known(k)) {
+    for (k, v) in fields {
         match serde_json::from_str::<serde_json::Value>(v.get()) {
             Ok(value) => {
                 extra.insert(k.clone().into_owned(), value);
             }
-            // The last value of a repeated key decides, as in a map.
             Err(_) => {
                 extra.remove(k.as_ref());
             }
         }
     }
-    Ok((value, extra))
+    extra
+}
+
+/// Reads an object from JSON text for a typed value, showing it only the fields `known`
+/// accepts; the others are set aside, as raw values, in `unknown`. The typed value ignores
+/// fields it does not know, so it is what reading the text directly gives. Only an object
+/// is read (anything else is an error).
+struct SetAside<'x, 'de, F> {
+    de: &'x mut serde_json::Deserializer<serde_json::de::StrRead<'de>>,
+    known: &'x F,
+    unknown: &'x mut Vec<RawField<'de>>,
+}
+
+impl<'x, 'de, F: Fn(&str) -> bool> Deserializer<'de> for SetAside<'x, 'de, F> {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        self.de.deserialize_map(SetAsideVisitor {
+            visitor,
+            known: self.known,
+            unknown: self.unknown,
+        })
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
+        identifier ignored_any
+    }
+}
+
+struct SetAsideVisitor<'x, 'de, V, F> {
+    visitor: V,
+    known: &'x F,
+    unknown: &'x mut Vec<RawField<'de>>,
+}
+
+impl<'x, 'de, V: Visitor<'de>, F: Fn(&str) -> bool> Visitor<'de>
+    for SetAsideVisitor<'x, 'de, V, F>
+{
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a map")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        self.visitor.visit_map(SetAsideMap {
+            map,
+            known: self.known,
+            unknown: self.unknown,
+        })
+    }
+}
+
+struct SetAsideMap<'x, 'de, A, F> {
+    map: A,
+    known: &'x F,
+    unknown: &'x mut Vec<RawField<'de>>,
+}
+
+impl<'x, 'de, A: MapAccess<'de>, F: Fn(&str) -> bool> MapAccess<'de>
+    for SetAsideMap<'x, 'de, A, F>
+{
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Self::Error> {
+        while let Some(key) = self.map.next_key_seed(KeySeed)? {
+            if (self.known)(&key) {
+                return match key {
+                    Cow::Borrowed(key) => seed
+                        .deserialize(de::value::BorrowedStrDeserializer::new(key))
+                        .map(Some),
+                    Cow::Owned(key) => seed
+                        .deserialize(de::value::StringDeserializer::new(key))
+                        .map(Some),
+                };
+            }
+            let value: &'de RawValue = self.map.next_value()?;
+            self.unknown.push((key, value));
+        }
+        Ok(None)
+    }
+
+    fn next_value_seed<S: DeserializeSeed<'de>>(
+        &mut self,
+        seed: S,
+    ) -> Result<S::Value, Self::Error> {
+        self.map.next_value_seed(seed)
+    }
 }
 
 /// Decodes JSON text into a typed value, naming the failing field. Plain decoding first; only
@@ -814,6 +936,30 @@ mod tests {
             .err()
             .map(|e| e.path);
         assert_eq!(err.as_deref(), Some("response"));
+    }
+
+    #[test]
+    fn additional_info_read_in_one_pass_is_what_its_fields_give() {
+        use crate::model::order::AdditionalInfo;
+        let known = |k: &str| k == "transaction_id" || k == "reservation_data" || k == "is_test";
+        let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+        let docs = [
+            r#"{"transaction_id": 5, "x": 1, "y": {"a": [1]}, "x": "2"}"#.to_owned(),
+            r#"{"reservation_data": {"a": [1]}, "is_t\u0065st": "Y", "k\u00e9": null}"#.to_owned(),
+            r#"{"transaction_id": 5, "transaction_id": 6}"#.to_owned(),
+            r#"{"transaction_id": "x"}"#.to_owned(),
+            format!(r#"{{"x": 1, "x": {deep}, "is_test": true}}"#),
+            r#"[1, 2]"#.to_owned(),
+            r#"{"is_test": true} x"#.to_owned(),
+            "{}".to_owned(),
+        ];
+        for doc in &docs {
+            let fast =
+                decode_with_extra::<AdditionalInfo>(doc, known).map_err(|e| (e.path, e.message));
+            let general = decode_fields_with_extra::<AdditionalInfo>(doc, known)
+                .map_err(|e| (e.path, e.message));
+            assert_eq!(fast, general, "{doc}");
+        }
     }
 
     #[test]
