@@ -236,7 +236,8 @@ pub(crate) fn encode_request(params: &Params<'_>, key: &SecretString) -> (Vec<u8
         body.extend_from_slice(b",\"version\":\"2.0\"}");
         Protocol::V2
     } else {
-        let signature = fondy::sign(secret, params.signing_pairs());
+        let signature =
+            payments_signing::digest::sha1_hex(params.signature_string(secret).as_bytes());
         params.write_json(Some(("signature", &signature)), &mut body);
         Protocol::V1
     };

@@ -193,18 +193,31 @@ impl<'a> Params<'a> {
         }
     }
 
-    /// The parameters as (key, text) pairs for a protocol 1.0.1 signature, texts borrowed
-    /// where they can be. Nested values have no text form; a request that has them is sent
-    /// with protocol 2.0 instead.
-    pub(crate) fn signing_pairs(&self) -> Vec<(&'static str, Cow<'_, str>)> {
-        self.map
-            .iter()
-            .filter_map(|(k, v)| match v {
-                Value::Text(s) => Some((*k, Cow::Borrowed(&**s))),
-                Value::Int(n) => Some((*k, Cow::Owned(n.to_string()))),
-                Value::Json(_) => None,
-            })
-            .collect()
+    /// The protocol 1.0.1 signature string of the parameters: `secret`, then every non-empty
+    /// text in key order, joined by `|` (what [`payments_signing::fondy::signature_string`]
+    /// builds from the (key, text) pairs, written directly: the map is in key byte order and
+    /// numbers are written in decimal). Nested values have no text form; a request that has
+    /// them is sent with protocol 2.0 instead.
+    pub(crate) fn signature_string(&self, secret: &str) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::with_capacity(secret.len() + 24 * self.map.len());
+        out.push_str(secret);
+        for (key, value) in &self.map {
+            if payments_signing::fondy::EXCLUDED_KEYS.contains(key) {
+                continue;
+            }
+            match value {
+                Value::Text(s) if !s.is_empty() => {
+                    out.push('|');
+                    out.push_str(s);
+                }
+                Value::Int(n) => {
+                    let _ = write!(out, "|{n}");
+                }
+                Value::Text(_) | Value::Json(_) => {}
+            }
+        }
+        out
     }
 
     /// Writes the parameters as a canonical JSON object (keys in byte order, as
@@ -369,6 +382,30 @@ mod tests {
         assert!(p.text("order_id", &"x".repeat(1024), 1024).is_ok());
         assert!(p.text("order_id", "", 1024).is_err());
         assert!(p.int("lifetime", 69_120_001, 1, 69_120_000).is_err());
+    }
+
+    #[test]
+    fn signature_string_is_the_primitive_s() {
+        let mut p = Params::new();
+        assert!(p.text("order_id", "o-1", 1024).is_ok());
+        assert!(p.text_ref("merchant_id", "1549901", 12).is_ok());
+        assert!(p.int("amount", 4600, 1, u64::MAX).is_ok());
+        assert!(p.int("lifetime", 0, 0, 10).is_ok());
+        p.flag("preauth", Some(false));
+        p.json("recurring_data", serde_json::json!({"every": 1}));
+        assert!(p.text_ref("order_desc", "Débit", 1024).is_ok());
+        let pairs = [
+            ("order_id", "o-1"),
+            ("merchant_id", "1549901"),
+            ("amount", "4600"),
+            ("lifetime", "0"),
+            ("preauth", "N"),
+            ("order_desc", "Débit"),
+        ];
+        assert_eq!(
+            p.signature_string("key"),
+            payments_signing::fondy::signature_string("key", pairs)
+        );
     }
 
     #[test]
