@@ -260,16 +260,41 @@ pub(crate) fn signing_text(raw: &RawValue) -> Option<Cow<'_, str>> {
     }
 }
 
-/// The value of a JSON string (`text` is its JSON text), borrowed when it has no escapes.
+/// The value of a JSON string (`text` is its JSON text, as parsed), borrowed when it has no
+/// escapes.
 pub(crate) fn json_string(text: &str) -> Option<Cow<'_, str>> {
-    match text
-        .strip_prefix('"')
-        .and_then(|t| t.strip_suffix('"'))
-        .filter(|t| !t.contains('\\'))
-    {
-        Some(inner) => Some(Cow::Borrowed(inner)),
-        None => serde_json::from_str::<String>(text).ok().map(Cow::Owned),
+    let inner = text.strip_prefix('"').and_then(|t| t.strip_suffix('"'));
+    match inner {
+        Some(inner) if !inner.contains('\\') => Some(Cow::Borrowed(inner)),
+        _ => inner
+            .and_then(unescape_short)
+            .or_else(|| serde_json::from_str::<String>(text).ok())
+            .map(Cow::Owned),
     }
+}
+
+/// The inside of a parsed JSON string unescaped in one copy, when its escapes are all of the
+/// one-character kind (`\"`, `\\`, `\n`…); `None` for a `\u` escape (left to `serde_json`).
+fn unescape_short(inner: &str) -> Option<String> {
+    let mut out = String::with_capacity(inner.len());
+    let mut rest = inner;
+    while let Some(i) = rest.find('\\') {
+        out.push_str(rest.get(..i)?);
+        out.push(match rest.as_bytes().get(i + 1)? {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            _ => return None,
+        });
+        rest = rest.get(i + 2..)?;
+    }
+    out.push_str(rest);
+    Some(out)
 }
 
 /// The outcome of checking a signed object.
@@ -346,6 +371,33 @@ pub(crate) fn sign_object(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strings_unescape_as_serde_json_unescapes_them() {
+        for value in [
+            "",
+            "plain",
+            "a\"b\\c/d\u{8}\u{c}\n\r\t",
+            "é \u{1}\u{1f} \u{7f} \"\"",
+            "\\",
+            "\"",
+            "x\u{2028}😀",
+        ] {
+            let text = serde_json::to_string(value).unwrap_or_default();
+            let escaped_solidus = text.replace('/', "\\/");
+            for text in [text, escaped_solidus, format!("{:?}", value)] {
+                assert_eq!(
+                    json_string(&text).map(Cow::into_owned),
+                    serde_json::from_str::<String>(&text).ok(),
+                    "{text}"
+                );
+            }
+        }
+        assert_eq!(
+            json_string(r#""\u00e9\ud83d\ude00\"""#).as_deref(),
+            Some("é😀\"")
+        );
+    }
 
     #[test]
     fn signatures_compare_as_the_primitive_compares_them() {
