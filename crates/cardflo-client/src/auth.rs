@@ -86,7 +86,8 @@ impl fmt::Debug for Credentials {
 #[derive(Clone)]
 pub struct Connector {
     api_key: Arc<str>,
-    shared_secret: Option<SecretString>,
+    /// Shared, so that cloning a connector (and a client) copies no secret.
+    shared_secret: Option<Arc<SecretString>>,
 }
 
 impl Connector {
@@ -101,7 +102,7 @@ impl Connector {
     /// Enables request signing with the connector's shared secret.
     #[must_use]
     pub fn shared_secret(mut self, shared_secret: SecretString) -> Self {
-        self.shared_secret = Some(shared_secret);
+        self.shared_secret = Some(Arc::new(shared_secret));
         self
     }
 
@@ -118,7 +119,7 @@ impl Connector {
     /// The shared secret, for the mock gateway's independent check.
     #[cfg(feature = "testing")]
     pub(crate) fn shared_secret_ref(&self) -> Option<&SecretString> {
-        self.shared_secret.as_ref()
+        self.shared_secret.as_deref()
     }
 
     /// The `X-Signature` of a request, when signing is enabled.
