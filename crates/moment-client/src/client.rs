@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use backon::{ExponentialBuilder, Retryable};
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT};
-use http::{HeaderValue, Method, StatusCode};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use secrecy::SecretString;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
@@ -280,6 +280,7 @@ impl ClientBuilder {
         };
         let user_agent = HeaderValue::from_str(&user_agent)
             .map_err(|_| Error::config("user_agent_suffix: not valid header text"))?;
+        let payment_sessions_url = endpoint(&base_url, &["collect", "payment_sessions"]);
         let http = match self.http_client {
             Some(client) => client,
             None => reqwest::Client::builder()
@@ -290,7 +291,9 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
-                payment_sessions_url: endpoint(&base_url, &["collect", "payment_sessions"]),
+                payment_sessions_uri: http::Uri::try_from(payment_sessions_url.as_str())
+                    .map_err(|e| Error::config(format!("base_url: not a request URI ({e})")))?,
+                payment_sessions_url,
                 base_url,
                 credentials,
                 timeout: self.timeout,
@@ -453,6 +456,7 @@ struct Inner {
     base_url: Url,
     /// The URL of the payment-session create, built once (the busiest endpoint).
     payment_sessions_url: Url,
+    payment_sessions_uri: http::Uri,
     credentials: Credentials,
     timeout: Duration,
     max_retries: u32,
@@ -577,9 +581,10 @@ impl Client {
     ) -> Result<http::Request<Vec<u8>>, Error> {
         request.validate()?;
         let key = self.idempotency_key(request.idempotency_key.as_deref())?;
-        self.build_request(
+        self.build_request_to(
             Method::POST,
             self.inner.payment_sessions_url.clone(),
+            self.inner.payment_sessions_uri.clone(),
             Some(to_json(request)?),
             Some(&key),
         )
@@ -844,32 +849,46 @@ impl Client {
         body: Option<Vec<u8>>,
         idempotency_key: Option<&str>,
     ) -> Result<http::Request<Vec<u8>>, Error> {
-        let mut builder = http::Request::builder()
-            .method(method.clone())
-            .uri(url.as_str())
-            .header(AUTHORIZATION, self.inner.credentials.header().clone())
-            .header(USER_AGENT, self.inner.user_agent.clone())
-            .header(ACCEPT, "application/json");
+        let uri = http::Uri::try_from(url.as_str()).map_err(|e| cannot_build(e.into()))?;
+        self.build_request_to(method, url, uri, body, idempotency_key)
+    }
+
+    /// [`build_request`](Self::build_request) with the URL already in both forms.
+    fn build_request_to(
+        &self,
+        method: Method,
+        url: Url,
+        uri: http::Uri,
+        body: Option<Vec<u8>>,
+        idempotency_key: Option<&str>,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        let mut headers = HeaderMap::with_capacity(8);
+        headers.insert(AUTHORIZATION, self.inner.credentials.header().clone());
+        headers.insert(USER_AGENT, self.inner.user_agent.clone());
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         if let Some(key) = idempotency_key {
-            builder = builder.header(IDEMPOTENCY_KEY_HEADER, key);
+            let key = HeaderValue::from_str(key).map_err(|e| cannot_build(e.into()))?;
+            headers.insert(HeaderName::from_static(IDEMPOTENCY_KEY_HEADER), key);
         }
         let body = match body {
             Some(body) => {
-                builder = builder
-                    .header(CONTENT_TYPE, "application/json")
-                    .header(CONTENT_LENGTH, body.len());
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                headers.insert(CONTENT_LENGTH, HeaderValue::from(body.len()));
                 body
             }
             None if method == Method::POST => {
-                builder = builder.header(CONTENT_LENGTH, 0);
+                headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
                 Vec::new()
             }
             None => Vec::new(),
         };
-        builder
-            .extension(url)
-            .body(body)
-            .map_err(|e| Error::invalid(format!("the request cannot be built: {e}")))
+        let mut request = http::Request::new(body);
+        *request.method_mut() = method;
+        *request.uri_mut() = uri;
+        *request.headers_mut() = headers;
+        // Kept beside the request, so that sending it does not parse the URL again.
+        request.extensions_mut().insert(url);
+        Ok(request)
     }
 
     /// Sends a prepared request, retrying what may be retried, inside the operation's span.
@@ -878,26 +897,25 @@ impl Client {
         operation: Operation,
         prepared: http::Request<Vec<u8>>,
     ) -> Result<Answer<T>, Error> {
+        let (mut parts, body) = prepared.into_parts();
         // `build_request` keeps the parsed URL beside the request, so it is not parsed again.
-        let url = match prepared.extensions().get::<Url>() {
-            Some(url) => url.clone(),
-            None => Url::parse(&prepared.uri().to_string())
+        let url = match parts.extensions.remove::<Url>() {
+            Some(url) => url,
+            None => Url::parse(&parts.uri.to_string())
                 .map_err(|e| Error::invalid(format!("the request's URL is not valid: {e}")))?,
         };
-        let (parts, body) = prepared.into_parts();
         // One conversion; every attempt shares these bytes.
         let body = bytes::Bytes::from(body);
         let idempotency_key = parts
             .headers
             .get(IDEMPOTENCY_KEY_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+            .and_then(|v| v.to_str().ok());
         let span = tracing::info_span!(
             "moment",
             operation = operation.as_str(),
             method = %parts.method,
             path = url.path(),
-            idempotency_key = idempotency_key.as_deref(),
+            idempotency_key,
             mode = %self.inner.credentials.mode(),
         );
         let backoff = ExponentialBuilder::default()
@@ -910,7 +928,7 @@ impl Client {
             parts: &parts,
             body: &body,
             url: &url,
-            idempotency_key: idempotency_key.as_deref(),
+            idempotency_key,
         };
         let send = &send;
         let mut attempt = 0_u32;
@@ -1092,6 +1110,10 @@ fn idempotent<T>(answer: Answer<T>) -> Result<Idempotent<T>, Error> {
         replayed: answer.replayed,
         status: answer.status,
     })
+}
+
+fn cannot_build(error: http::Error) -> Error {
+    Error::invalid(format!("the request cannot be built: {error}"))
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, Error> {
