@@ -541,17 +541,13 @@ impl BillingInfo {
     }
 
     fn validate(&self, path: impl fmt::Display) -> Result<(), Error> {
-        validate_len(&self.given_name, format_args!("{path}.givenName"), 1, 255)?;
-        validate_opt_len(
+        validate_contact(
+            &path,
+            &self.given_name,
             self.surname.as_deref(),
-            format_args!("{path}.surname"),
-            0,
-            255,
+            &self.email,
+            self.phone_number.as_ref(),
         )?;
-        super::customer::validate_email(&self.email, format_args!("{path}.email"))?;
-        if let Some(phone) = &self.phone_number {
-            phone.validate(format_args!("{path}.phoneNumber"))?;
-        }
         validate_address_fields(
             path,
             [
@@ -564,6 +560,23 @@ impl BillingInfo {
             ],
         )
     }
+}
+
+/// The name, e-mail and phone of a billing or shipping contact.
+fn validate_contact(
+    path: &impl fmt::Display,
+    given_name: &str,
+    surname: Option<&str>,
+    email: &str,
+    phone_number: Option<&super::customer::PhoneNumber>,
+) -> Result<(), Error> {
+    validate_len(given_name, format_args!("{path}.givenName"), 1, 255)?;
+    validate_opt_len(surname, format_args!("{path}.surname"), 0, 255)?;
+    super::customer::validate_email(email, format_args!("{path}.email"))?;
+    if let Some(phone) = phone_number {
+        phone.validate(format_args!("{path}.phoneNumber"))?;
+    }
+    Ok(())
 }
 
 fn validate_address_fields(
@@ -723,17 +736,13 @@ impl ShippingInfo {
     }
 
     fn validate(&self, path: impl fmt::Display) -> Result<(), Error> {
-        validate_len(&self.given_name, format_args!("{path}.givenName"), 1, 255)?;
-        validate_opt_len(
+        validate_contact(
+            &path,
+            &self.given_name,
             self.surname.as_deref(),
-            format_args!("{path}.surname"),
-            0,
-            255,
+            &self.email,
+            self.phone_number.as_ref(),
         )?;
-        super::customer::validate_email(&self.email, format_args!("{path}.email"))?;
-        if let Some(phone) = &self.phone_number {
-            phone.validate(format_args!("{path}.phoneNumber"))?;
-        }
         validate_len(
             &self.address_line1,
             format_args!("{path}.addressLine1"),
