@@ -37,14 +37,6 @@ fn runtime() -> tokio::runtime::Runtime {
         .expect("runtime")
 }
 
-fn header<'a, B>(request: &'a http::Request<B>, name: &str) -> &'a str {
-    request
-        .headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-}
-
 fn bench_cardflo(c: &mut Criterion, rt: &tokio::runtime::Runtime) {
     use cardflo_client::webhook::{Verifier, sign_notification};
     let client = cases::cardflo::client("http://127.0.0.1:9/api/v3");
@@ -65,8 +57,8 @@ fn bench_cardflo(c: &mut Criterion, rt: &tokio::runtime::Runtime) {
                 &ixopay::SignatureInput {
                     method: "POST",
                     body: prepared.body(),
-                    content_type: header(&prepared, "content-type"),
-                    date: header(&prepared, "date"),
+                    content_type: cases::header(&prepared, "content-type"),
+                    date: cases::header(&prepared, "date"),
                     request_uri: &uri,
                 },
             ))
@@ -91,11 +83,11 @@ fn bench_cardflo(c: &mut Criterion, rt: &tokio::runtime::Runtime) {
                 &ixopay::SignatureInput {
                     method: "POST",
                     body: &body,
-                    content_type: header(&notification, "content-type"),
-                    date: header(&notification, "date"),
+                    content_type: cases::header(&notification, "content-type"),
+                    date: cases::header(&notification, "date"),
                     request_uri: "/callback?order=1",
                 },
-                header(&notification, "x-signature"),
+                cases::header(&notification, "x-signature"),
                 &[ixopay::BodyDigest::Sha512],
             ))
         })
@@ -180,8 +172,8 @@ fn bench_moment(c: &mut Criterion, rt: &tokio::runtime::Runtime) {
     let verifier = Verifier::new(&secret).expect("key").clock(move || now);
     let key = standard_webhooks::WebhookKey::from_secret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
         .expect("key");
-    let timestamp = header(&notification, "webhook-timestamp").to_owned();
-    let signature = header(&notification, "webhook-signature").to_owned();
+    let timestamp = cases::header(&notification, "webhook-timestamp").to_owned();
+    let signature = cases::header(&notification, "webhook-signature").to_owned();
     let mut group = c.benchmark_group("moment-webhook");
     group.bench_function("crate", |b| {
         b.iter(|| black_box(verifier.verify(&notification)).expect("verifies"))
@@ -332,7 +324,7 @@ fn bench_pivot(c: &mut Criterion, rt: &tokio::runtime::Runtime) {
     // comparison.
     group.bench_function("primitive", |b| {
         b.iter(|| {
-            let received = digest::sha512_hex(header(&notification, "x-api-key").as_bytes());
+            let received = digest::sha512_hex(cases::header(&notification, "x-api-key").as_bytes());
             black_box(digest::constant_time_eq(
                 received.as_bytes(),
                 expected.as_bytes(),

@@ -317,3 +317,77 @@ fn a_100_000_deep_notification_is_rejected_after_verification() {
         ));
     }
 }
+
+/// A one-connection HTTP/1.1 server on loopback that answers with `pieces` as separate chunks
+/// of a chunked body, pausing between them so that they reach the client one by one.
+async fn chunked_answer_server(pieces: Vec<String>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut request = Vec::new();
+        let mut buffer = [0_u8; 4096];
+        // The head, then the body its Content-Length announces.
+        loop {
+            let n = socket.read(&mut buffer).await.unwrap();
+            request.extend_from_slice(&buffer[..n]);
+            let text = String::from_utf8_lossy(&request);
+            if let Some(end) = text.find("\r\n\r\n") {
+                let length = text[..end]
+                    .lines()
+                    .find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .strip_prefix("content-length:")
+                            .map(|v| v.trim().parse::<usize>().unwrap())
+                    })
+                    .unwrap_or(0);
+                if request.len() >= end + 4 + length {
+                    break;
+                }
+            }
+            if n == 0 {
+                return;
+            }
+        }
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+        socket.write_all(head.as_bytes()).await.unwrap();
+        for piece in pieces {
+            let chunk = format!("{:x}\r\n{piece}\r\n", piece.len());
+            socket.write_all(chunk.as_bytes()).await.unwrap();
+            socket.flush().await.unwrap();
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        socket.write_all(b"0\r\n\r\n").await.unwrap();
+    });
+    format!("http://{address}/api/v3")
+}
+
+/// The documented answer cut into three pieces.
+fn in_pieces(body: &str) -> Vec<String> {
+    let (third, two_thirds) = (body.len() / 3, 2 * body.len() / 3);
+    vec![
+        body[..third].to_owned(),
+        body[third..two_thirds].to_owned(),
+        body[two_thirds..].to_owned(),
+    ]
+}
+
+#[tokio::test]
+async fn an_answer_in_several_chunks_is_joined_in_order() {
+    let body = common::fixture("debit-response-finished");
+    let base_url = chunked_answer_server(in_pieces(&body)).await;
+    let client = common::client_builder(&base_url).build().unwrap();
+    let answer = client.debit(&debit()).await.unwrap();
+    assert!(answer.outcome.is_finished());
+    let expected: TransactionResponse = serde_json::from_str(&body).unwrap();
+    assert_eq!(format!("{answer:?}"), format!("{expected:?}"));
+
+    // The limit counts every chunk: one byte less than the whole is refused.
+    let base_url = chunked_answer_server(in_pieces(&body)).await;
+    let client = common::client_builder(&base_url)
+        .max_response_bytes(body.len() - 1)
+        .build()
+        .unwrap();
+    let error = client.debit(&debit()).await.unwrap_err();
+    assert!(matches!(error, Error::ResponseTooLarge { .. }), "{error:?}");
+}

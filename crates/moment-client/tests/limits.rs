@@ -276,3 +276,57 @@ fn a_deeply_nested_webhook_is_a_decode_error() {
         }
     }
 }
+
+/// A one-connection HTTP/1.1 server on loopback that answers with `pieces` as separate chunks
+/// of a chunked body, pausing between them so that they reach the client one by one.
+async fn chunked_answer_server(pieces: &'static [&'static str]) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut request = Vec::new();
+        let mut buffer = [0_u8; 4096];
+        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = socket.read(&mut buffer).await.unwrap();
+            if n == 0 {
+                return;
+            }
+            request.extend_from_slice(&buffer[..n]);
+        }
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+        socket.write_all(head.as_bytes()).await.unwrap();
+        for piece in pieces {
+            let chunk = format!("{:x}\r\n{piece}\r\n", piece.len());
+            socket.write_all(chunk.as_bytes()).await.unwrap();
+            socket.flush().await.unwrap();
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        socket.write_all(b"0\r\n\r\n").await.unwrap();
+    });
+    address
+}
+
+#[tokio::test]
+async fn an_answer_in_several_chunks_is_joined_in_order() {
+    const PIECES: &[&str] = &[
+        r#"{"id": "pay_1", "#,
+        r#""status": "succeeded", "#,
+        r#""amount": 100}"#,
+    ];
+    let length = PIECES.iter().map(|p| p.len()).sum::<usize>();
+    let address = chunked_answer_server(PIECES).await;
+    let payment = client_for(address).retrieve_payment("pay_1").await.unwrap();
+    assert_eq!(payment.id, "pay_1");
+    assert_eq!(payment.amount, Some(100));
+
+    // The limit counts every chunk: one byte less than the whole is refused.
+    let address = chunked_answer_server(PIECES).await;
+    let client = Client::builder("sk_test_4eC39HqLyjWDarjtT1zdp7dc")
+        .base_url(format!("http://{address}"))
+        .max_retries(0)
+        .max_response_bytes(length - 1)
+        .build()
+        .unwrap();
+    let error = client.retrieve_payment("pay_1").await.unwrap_err();
+    assert!(matches!(error, Error::ResponseTooLarge { .. }), "{error:?}");
+}
