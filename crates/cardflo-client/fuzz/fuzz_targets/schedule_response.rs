@@ -1,44 +1,11 @@
-//! `ScheduleResponse::from_response` on arbitrary answers: the first byte picks the HTTP status and
-//! whether a `Retry-After` header is present, the rest is the body.
+//! `ScheduleResponse::from_response` on arbitrary answers (see `common/answer.rs` for how the input is read).
 #![no_main]
 
+#[path = "common/answer.rs"]
+mod answer;
+
+use cardflo_client::Operation;
 use cardflo_client::model::ScheduleResponse;
-use cardflo_client::{Error, Operation};
-use http::{HeaderMap, HeaderValue, StatusCode};
 use libfuzzer_sys::fuzz_target;
 
-const STATUSES: [u16; 8] = [200, 200, 200, 201, 400, 404, 429, 502];
-
-fuzz_target!(|data: &[u8]| {
-    let (first, body) = match data.split_first() {
-        Some((first, body)) => (*first, body),
-        None => (0, data),
-    };
-    let status = StatusCode::from_u16(STATUSES[usize::from(first & 7)]).unwrap_or(StatusCode::OK);
-    let mut headers = HeaderMap::new();
-    if first & 8 != 0 {
-        let raw = &body[..body.len().min(16)];
-        if let Ok(value) = HeaderValue::from_bytes(raw) {
-            headers.insert("retry-after", value);
-        }
-    }
-    let operation = if first & 16 != 0 {
-        Operation::StartSchedule
-    } else {
-        Operation::ALL[usize::from(first >> 5) % Operation::ALL.len()]
-    };
-    match ScheduleResponse::from_response(operation, status, &headers, body) {
-        Ok(value) => {
-            let _ = format!("{value:?}");
-        }
-        Err(error) => {
-            let _ = (format!("{error}"), format!("{error:?}"));
-            let _ = (error.may_have_been_processed(), error.is_retryable());
-            let _ = (error.status(), error.provider_code(), error.error_code(), error.retry_after());
-            assert!(
-                matches!(error, Error::Decode(_) | Error::Provider(_) | Error::Ambiguous(_)),
-                "unexpected error kind"
-            );
-        }
-    }
-});
+fuzz_target!(|data: &[u8]| answer::run(data, Operation::StartSchedule, ScheduleResponse::from_response));
